@@ -253,9 +253,8 @@ class Publication(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        args = [self.pk, self.slug] if self.slug else [self.pk]
-        name = "publications:record_slug" if self.slug else "publications:record"
-        return reverse(name, args=args)
+        # The canonical URL has no slug, so a corrected title never breaks it.
+        return reverse("publications:record", args=[self.pk])
 
     @property
     def partial_date(self) -> PartialDate:
