@@ -41,3 +41,16 @@ class PMCIDField(IdentifierField):
 
 class ORCIDField(IdentifierField):
     normalizer = staticmethod(identifiers.normalize_orcid)
+
+
+class BlankIdentifiersAsNull:
+    """Model mixin: a blank identifier is NULL before validation, so the
+    unique check ignores it (Model.clean_fields skips blank values)."""
+
+    def clean_fields(self, exclude=None):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, IdentifierField):
+                value = getattr(self, field.attname)
+                if isinstance(value, str) and not value.strip():
+                    setattr(self, field.attname, None)
+        super().clean_fields(exclude=exclude)

@@ -5,7 +5,13 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .dates import PartialDate
-from .fields import DOIField, ORCIDField, PMCIDField, PubMedIDField
+from .fields import (
+    BlankIdentifiersAsNull,
+    DOIField,
+    ORCIDField,
+    PMCIDField,
+    PubMedIDField,
+)
 from .querysets import PublicationQuerySet
 
 
@@ -94,7 +100,7 @@ class Keyword(models.Model):
 
 
 
-class Person(models.Model):
+class Person(BlankIdentifiersAsNull, models.Model):
     given_names = models.CharField("given name(s)", max_length=255, blank=True)
     family_name = models.CharField(max_length=255)
     suffix = models.CharField(max_length=20, blank=True, help_text="Jr, III, ...")
@@ -164,7 +170,7 @@ class DocumentType(models.Model):
 
 
 
-class Publication(models.Model):
+class Publication(BlankIdentifiersAsNull, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"

@@ -44,6 +44,13 @@ def _attach_user(instance, user, reason: str | None = None) -> None:
         instance._change_reason = reason
 
 
+def _counts_changed() -> None:
+    """Drop cached counts now, and again at commit: a reader who recounts in
+    between would otherwise cache the old figures."""
+    stats.invalidate()
+    transaction.on_commit(stats.invalidate)
+
+
 def _save_checked(publication: Publication) -> None:
     """Save, turning a unique-identifier race into the same message full_clean
     gives (a concurrent write may slip in between the check and the insert)."""
@@ -74,7 +81,7 @@ def publication_save(
         publication.first_published_at = timezone.now()
     _attach_user(publication, user, reason)
     _save_checked(publication)
-    transaction.on_commit(stats.invalidate)
+    _counts_changed()
     return publication
 
 
@@ -176,7 +183,7 @@ def authorships_save(
         authorship.position = position
         _attach_user(authorship, user)
         authorship.save()
-    transaction.on_commit(stats.invalidate)
+    _counts_changed()
 
 
 def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 255) -> str:
@@ -200,5 +207,5 @@ def person_save(*, person: Person, user=None) -> Person:
         )
     person.full_clean()
     person.save()
-    transaction.on_commit(stats.invalidate)
+    _counts_changed()
     return person
