@@ -38,7 +38,6 @@ class Department(models.Model):
         return self.name
 
 
-
 class Subject(models.Model):
     """A discipline of the Digital Commons three-tiered taxonomy."""
 
@@ -53,7 +52,8 @@ class Subject(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(depth__gte=1, depth__lte=3), name="subject_depth_1_to_3"
+                condition=models.Q(depth__gte=1, depth__lte=3),
+                name="subject_depth_1_to_3",
             ),
             # The loader finds a node by its name and parent.
             models.UniqueConstraint(
@@ -63,7 +63,6 @@ class Subject(models.Model):
 
     def __str__(self):
         return self.name
-
 
 
 class Keyword(models.Model):
@@ -76,7 +75,8 @@ class Keyword(models.Model):
     vocabulary = models.CharField(
         max_length=10, choices=Vocabulary, default=Vocabulary.AUTHOR
     )
-    identifier = models.CharField(
+    # NULL, not "", where absent: unique only where present.
+    identifier = models.CharField(  # noqa: DJ001
         max_length=50,
         null=True,
         blank=True,
@@ -97,7 +97,6 @@ class Keyword(models.Model):
 
     def __str__(self):
         return self.term
-
 
 
 class Person(BlankIdentifiersAsNull, models.Model):
@@ -134,7 +133,6 @@ class Person(BlankIdentifiersAsNull, models.Model):
         return f"{name}, {self.suffix}" if self.suffix else name
 
 
-
 class Venue(models.Model):
     """A journal, book or conference: "Journal/Book/Conference Title"."""
 
@@ -169,7 +167,6 @@ class DocumentType(models.Model):
         return self.name
 
 
-
 class Publication(BlankIdentifiersAsNull, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -179,7 +176,8 @@ class Publication(BlankIdentifiersAsNull, models.Model):
     title = models.CharField(max_length=1000)
     slug = models.SlugField(max_length=80, blank=True, editable=False)
     abstract = models.TextField(
-        blank=True, help_text="Paragraphs, italics, bold, sub- and superscript are kept."
+        blank=True,
+        help_text="Paragraphs, italics, bold, sub- and superscript are kept.",
     )
     pub_year = models.PositiveSmallIntegerField("publication year")
     pub_month = models.PositiveSmallIntegerField("month", null=True, blank=True)
@@ -191,7 +189,11 @@ class Publication(BlankIdentifiersAsNull, models.Model):
         DocumentType, on_delete=models.PROTECT, related_name="publications"
     )
     venue = models.ForeignKey(
-        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="publications"
+        Venue,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
     )
     volume = models.CharField(max_length=50, blank=True)
     issue = models.CharField(max_length=50, blank=True)
@@ -252,7 +254,9 @@ class Publication(BlankIdentifiersAsNull, models.Model):
                 name="pub_recent_idx",
             ),
             # Admin changelist: filter by status, newest changes first.
-            models.Index(fields=["status", "-updated_at"], name="pub_status_updated_idx"),
+            models.Index(
+                fields=["status", "-updated_at"], name="pub_status_updated_idx"
+            ),
         ]
 
     def __str__(self):

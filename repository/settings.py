@@ -146,14 +146,20 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0" if DEBUG else "1")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-ADMINS = [("Repository administrator", os.environ["ADMIN_EMAIL"])] if os.environ.get("ADMIN_EMAIL") else []
+ADMINS = (
+    [("Repository administrator", os.environ["ADMIN_EMAIL"])]
+    if os.environ.get("ADMIN_EMAIL")
+    else []
+)
 
 LOGGING = {
     "version": 1,
@@ -175,7 +181,9 @@ REPOSITORY = {
     ),
     "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "repository@example.edu"),
     "BASE_URL": os.environ.get("BASE_URL", "http://localhost:8000"),
-    "OAI_IDENTIFIER": os.environ.get("OAI_REPOSITORY_IDENTIFIER", "repository.example.edu"),
+    "OAI_IDENTIFIER": os.environ.get(
+        "OAI_REPOSITORY_IDENTIFIER", "repository.example.edu"
+    ),
 }
 
 PUBLICATIONS_PER_PAGE = int(os.environ.get("PUBLICATIONS_PER_PAGE", "50"))

@@ -60,7 +60,9 @@ def test_empty_identifiers_are_stored_as_null_so_many_records_may_lack_them():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("given", "stored"), [("23573877", "23573877"), ("PMID: 42", "42")])
+@pytest.mark.parametrize(
+    ("given", "stored"), [("23573877", "23573877"), ("PMID: 42", "42")]
+)
 def test_pubmed_id_is_stored_as_digits(given, stored):
     assert services.publication_save(publication=draft(pmid=given)).pmid == stored
 
@@ -89,7 +91,10 @@ def test_duplicate_identifier_is_rejected_naming_the_existing_record(field):
     value = {"doi": "10.1111/bjh.12293", "pmid": "23573877"}[field]
     existing = PublicationFactory(title="The first record", **{field: value})
     # The same identifier written another way is still the same identifier.
-    written_differently = {"doi": "https://doi.org/10.1111/BJH.12293", "pmid": "PMID: 23573877"}
+    written_differently = {
+        "doi": "https://doi.org/10.1111/BJH.12293",
+        "pmid": "PMID: 23573877",
+    }
     errors = save_errors(draft(**{field: written_differently[field]}))
     label = {"doi": "DOI", "pmid": "PubMed ID"}[field]
     assert errors[field] == [
@@ -147,9 +152,13 @@ def test_malformed_orcid_is_rejected(bad):
 
 @pytest.mark.django_db
 def test_two_people_cannot_share_an_orcid():
-    services.person_save(person=Person(family_name="Carberry", orcid="0000-0002-1825-0097"))
+    services.person_save(
+        person=Person(family_name="Carberry", orcid="0000-0002-1825-0097")
+    )
     with pytest.raises(ValidationError) as caught:
         services.person_save(
-            person=Person(family_name="Other", orcid="https://orcid.org/0000-0002-1825-0097")
+            person=Person(
+                family_name="Other", orcid="https://orcid.org/0000-0002-1825-0097"
+            )
         )
     assert "orcid" in caught.value.message_dict

@@ -52,9 +52,16 @@ def test_bad_partial_dates_are_refused_with_a_message(text, message):
 
 
 def test_partial_dates_sort_year_before_its_months_and_after_the_year_before():
-    dates = [PartialDate.parse(t) for t in ["2013 Jun", "2012 Dec 31", "2013", "2013 Jan 5"]]
+    dates = [
+        PartialDate.parse(t) for t in ["2013 Jun", "2012 Dec 31", "2013", "2013 Jan 5"]
+    ]
     ordered = sorted(dates, key=lambda d: d.sort_key, reverse=True)
-    assert [str(d) for d in ordered] == ["2013 Jun", "2013 Jan 5", "2013", "2012 Dec 31"]
+    assert [str(d) for d in ordered] == [
+        "2013 Jun",
+        "2013 Jan 5",
+        "2013",
+        "2012 Dec 31",
+    ]
 
 
 @pytest.mark.django_db
@@ -79,7 +86,10 @@ def test_saving_a_record_keeps_its_sort_key_and_slug_current():
     publication = services.publication_save(
         publication=draft(title="Advances in HLH: a review", pub_month=6)
     )
-    assert (publication.date_sort, publication.slug) == (20130600, "advances-in-hlh-a-review")
+    assert (publication.date_sort, publication.slug) == (
+        20130600,
+        "advances-in-hlh-a-review",
+    )
     publication.pub_day = 12
     services.publication_save(publication=publication)
     publication.refresh_from_db()
@@ -124,7 +134,9 @@ def test_withdrawing_needs_a_note_readers_will_see():
     assert "withdrawal_note" in caught.value.message_dict
     publication.refresh_from_db()
     assert publication.status == Publication.Status.PUBLISHED
-    services.publication_withdraw(publication=publication, note="Retracted by the journal.")
+    services.publication_withdraw(
+        publication=publication, note="Retracted by the journal."
+    )
     publication.refresh_from_db()
     assert publication.status == Publication.Status.WITHDRAWN
     assert publication.withdrawn_at is not None
@@ -154,7 +166,9 @@ def test_cached_counts_follow_every_write():
 def test_authors_can_be_reordered_without_colliding_positions():
     publication = PublicationFactory(authors=3)
     first, second, third = publication.authorships.order_by("position")
-    services.authorships_save(publication=publication, authorships=[third, first, second])
+    services.authorships_save(
+        publication=publication, authorships=[third, first, second]
+    )
     assert list(
         publication.authorships.order_by("position").values_list("pk", "position")
     ) == [(third.pk, 1), (first.pk, 2), (second.pk, 3)]
@@ -168,7 +182,9 @@ def test_saving_an_author_list_adds_and_removes_authors():
     services.authorships_save(
         publication=publication, authorships=[newcomer, first], deleted=[second]
     )
-    assert [a.name_as_printed for a in publication.authorships.order_by("position")] == [
+    assert [
+        a.name_as_printed for a in publication.authorships.order_by("position")
+    ] == [
         "New A",
         first.name_as_printed,
     ]
@@ -177,7 +193,9 @@ def test_saving_an_author_list_adds_and_removes_authors():
 @pytest.mark.django_db
 def test_every_change_is_kept_in_the_audit_history_with_who_and_what():
     curator = get_user_model().objects.create_user("curator")
-    publication = services.publication_save(publication=draft(title="Old"), user=curator)
+    publication = services.publication_save(
+        publication=draft(title="Old"), user=curator
+    )
     publication.title = "New"
     publication.epub_date = datetime.date(2013, 4, 12)
     services.publication_save(publication=publication, user=curator, reason="Typo")

@@ -60,7 +60,10 @@ SEED_RECORD = {
             "pubmed",
         )
     ],
-    "venue": {"title": "British journal of haematology", "abbreviation": "Br J Haematol"},
+    "venue": {
+        "title": "British journal of haematology",
+        "abbreviation": "Br J Haematol",
+    },
     "volume": "161",
     "issue": "5",
     "pages": "609-22",

@@ -7,9 +7,23 @@ from django.db import migrations
 DOCUMENT_TYPES = [
     ("Article", "article", "article-journal", "article", "JOUR", "ScholarlyArticle"),
     ("Review", "review", "article-journal", "article", "JOUR", "ScholarlyArticle"),
-    ("Editorial", "editorial", "article-journal", "article", "JOUR", "ScholarlyArticle"),
+    (
+        "Editorial",
+        "editorial",
+        "article-journal",
+        "article",
+        "JOUR",
+        "ScholarlyArticle",
+    ),
     ("Letter", "letter", "article-journal", "article", "JOUR", "ScholarlyArticle"),
-    ("Case Report", "case-report", "article-journal", "article", "JOUR", "ScholarlyArticle"),
+    (
+        "Case Report",
+        "case-report",
+        "article-journal",
+        "article",
+        "JOUR",
+        "ScholarlyArticle",
+    ),
     ("Book", "book", "book", "book", "BOOK", "Book"),
     ("Book Chapter", "book-chapter", "chapter", "incollection", "CHAP", "Chapter"),
     (
