@@ -1,9 +1,104 @@
+"""The record page: every field of one publication, and its tombstone once
+withdrawn."""
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+from ..citation import doi_url, permanent_url, recommended_citation, source_line
+from ..models import Publication, RelatedLink
 
 
-def listing(request):
-    return render(request, "publications/listing.html")
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
 
 
-def record(request, pk, slug=None):
-    return render(request, "publications/record.html")
+def pubmed_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+
+
+def pmc_url(pmcid: str) -> str:
+    return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+
+
+def related_resources(publication: Publication) -> list[Link]:
+    """ "Related Resources": PubMed and PubMed Central links derived from the
+    identifiers, then the curated links, each URL once.
+
+    A curated PubMed (or PMC) link gives way to the one the identifier gives,
+    so a page never shows two "Link to Article in PubMed".
+    """
+    links = []
+    derived_kinds = set()
+    if publication.pmid:
+        links.append(Link("Link to Article in PubMed", pubmed_url(publication.pmid)))
+        derived_kinds.add(RelatedLink.Kind.PUBMED)
+    if publication.pmcid:
+        links.append(
+            Link("Link to Article in PubMed Central", pmc_url(publication.pmcid))
+        )
+        derived_kinds.add(RelatedLink.Kind.PMC)
+    for related in publication.related_links.all():
+        if related.kind not in derived_kinds:
+            links.append(Link(related.label, related.url))
+    seen = set()
+    unique = []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            unique.append(link)
+    return unique
+
+
+def can_preview_drafts(user) -> bool:
+    return user.is_staff and user.has_perm("publications.view_publication")
+
+
+def record(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    # Not published() alone: withdrawn records keep a tombstone and curators
+    # preview drafts; the status rules below decide what each reader gets.
+    # for_record() loads the whole page in six queries.
+    publication = Publication.objects.for_record().filter(pk=pk).first()
+    if publication is None:
+        raise Http404("No such record.")
+
+    citation = recommended_citation(publication)
+    if publication.is_withdrawn:
+        return render(
+            request,
+            "publications/withdrawn.html",
+            {"publication": publication, "citation": citation},
+            status=410,
+        )
+
+    is_preview = not publication.is_published
+    if is_preview and not can_preview_drafts(request.user):
+        raise Http404("No such record.")
+
+    response = render(
+        request,
+        "publications/record.html",
+        {
+            "publication": publication,
+            "authors": [a.display_name for a in publication.authorships.all()],
+            "departments": [
+                link.department.name for link in publication.department_links.all()
+            ],
+            "keywords": [keyword.term for keyword in publication.keywords.all()],
+            "disciplines": [subject.name for subject in publication.subjects.all()],
+            "doi_url": doi_url(publication.doi) if publication.doi else "",
+            "source": source_line(publication),
+            "related_resources": related_resources(publication),
+            "citation": citation,
+            "canonical_url": permanent_url(publication),
+            "is_preview": is_preview,
+        },
+    )
+    if is_preview:
+        # A draft preview must not sit in a shared cache.
+        patch_cache_control(response, private=True, no_store=True)
+    return response

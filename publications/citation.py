@@ -1,0 +1,118 @@
+"""Citation text for one record: the "Source" line and the "Recommended Citation".
+
+Pure functions of a Publication whose venue and authorships (with their people)
+are already loaded (`for_listing()` or `for_record()`), so formatting a page of
+records makes no query.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.conf import settings
+
+from .models import Person, Publication
+
+# Characters a DOI may carry that a URL must not (DOI Handbook 3.8.2.1).
+DOI_URL_SAFE = "/:;()[]@!$&'*+,=-._~"
+
+
+def doi_url(doi: str) -> str:
+    """'10.1111/bjh.12293' -> 'https://doi.org/10.1111/bjh.12293'."""
+    return f"https://doi.org/{quote(doi, safe=DOI_URL_SAFE)}"
+
+
+def permanent_url(publication: Publication) -> str:
+    """The record's absolute canonical URL under the deployment's BASE_URL."""
+    base = settings.REPOSITORY["BASE_URL"].rstrip("/")
+    return f"{base}{publication.get_absolute_url()}"
+
+
+def initials(given_names: str) -> str:
+    """'Jan-Inge' -> 'JI', 'Mary Ann' -> 'MA', 'J. A.' -> 'JA'."""
+    return "".join(
+        part[0].upper() for part in re.split(r"[\s.\-]+", given_names) if part
+    )
+
+
+def citation_name(person: Person) -> str:
+    """Family name then initials, as in NLM and Vancouver styles: 'Henter JI'."""
+    parts = [person.family_name, initials(person.given_names), person.suffix]
+    return " ".join(part for part in parts if part)
+
+
+def _volume_issue_pages(publication: Publication, *, pages_separator: str) -> str:
+    """'161(5)' + separator + '609-22', leaving out whatever is missing."""
+    volume = publication.volume
+    if publication.issue:
+        volume = f"{volume}({publication.issue})"
+    return pages_separator.join(part for part in (volume, publication.pages) if part)
+
+
+def _venue_name(publication: Publication) -> str:
+    venue = publication.venue
+    if venue is None:
+        return ""
+    return venue.abbreviation or venue.title
+
+
+def _with_full_stop(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".?!" else f"{text}."
+
+
+def source_line(publication: Publication) -> str:
+    """The "Source" line: as the source printed it, or built in NLM style from
+    the fields ("Br J Haematol. 2013 Jun;161(5):609-22.")."""
+    if publication.source_citation:
+        return publication.source_citation
+    date = str(publication.partial_date)
+    details = _volume_issue_pages(publication, pages_separator=":")
+    if details:
+        date = f"{date};{details}"
+    return " ".join(
+        _with_full_stop(part) for part in (_venue_name(publication), date) if part
+    )
+
+
+@dataclass(frozen=True)
+class RecommendedCitation:
+    """The citation in three parts, so a page can link the two URLs."""
+
+    body: str
+    doi_url: str
+    retrieved_from: str
+
+    @property
+    def text(self) -> str:
+        citation = " ".join(part for part in (self.body, self.doi_url) if part)
+        return f"{citation}\nRetrieved from {self.retrieved_from}"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def recommended_citation(publication: Publication) -> RecommendedCitation:
+    """'Henter JI, Horne A (2013). Title. Br J Haematol, 161(5), 609-22.
+    https://doi.org/...' and 'Retrieved from <BASE_URL>/publications/<id>/'."""
+    authors = ", ".join(
+        citation_name(authorship.person) for authorship in publication.authorships.all()
+    )
+    year = f"({publication.pub_year})."
+    title = _with_full_stop(publication.title)
+    # With no authors the title leads, as APA style has it.
+    lead = [authors, year, title] if authors else [title, year]
+    source = ", ".join(
+        part
+        for part in (
+            _venue_name(publication),
+            _volume_issue_pages(publication, pages_separator=", "),
+        )
+        if part
+    )
+    body = " ".join(part for part in [*lead, _with_full_stop(source)] if part)
+    return RecommendedCitation(
+        body=body,
+        doi_url=doi_url(publication.doi) if publication.doi else "",
+        retrieved_from=permanent_url(publication),
+    )
