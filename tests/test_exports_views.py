@@ -12,7 +12,7 @@ from publications.demo.seed import seed_record_load
 from publications.models import Publication
 from tests.factories import DepartmentFactory, PersonFactory, PublicationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.exports_urls")]
+pytestmark = pytest.mark.django_db
 
 FORMATS = [
     # (suffix, Content-Type, extension)
