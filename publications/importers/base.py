@@ -1,0 +1,233 @@
+"""The normalised record every import format produces, and the issues it reports.
+
+A parser turns one input file into a stream of `NormalisedRecord` and
+`ImportIssue` objects. It never writes to the database: a later step matches
+duplicates against the catalogue and writes through `publications.services`.
+
+Issues for a record come just before it in the stream. Severity means:
+
+- ``error``: a value was rejected and left out of the record (an invalid DOI,
+  an unreadable date), or the whole row could not be read, in which case no
+  record with that row number follows;
+- ``warning``: the value was read, but with an assumption worth checking (a
+  file decoded as Windows-1252, an unknown document type read as Article).
+"""
+
+import abc
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import BinaryIO, ClassVar
+
+from publications.dates import PartialDate
+
+# The names created by publications/migrations/0002_document_types.py.
+DOCUMENT_TYPES = (
+    "Article",
+    "Review",
+    "Editorial",
+    "Letter",
+    "Case Report",
+    "Book",
+    "Book Chapter",
+    "Conference Proceeding",
+    "Poster",
+    "Preprint",
+    "Report",
+    "Dissertation",
+    "Dataset",
+)
+DEFAULT_DOCUMENT_TYPE = "Article"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """A problem in the input: `row` is the record or spreadsheet row number
+    (None for the whole file), `field` the input field or column ("" for the
+    whole row)."""
+
+    row: int | None
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = "File" if self.row is None else f"Row {self.row}"
+        if self.field:
+            where += f", {self.field}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NormalisedAuthor:
+    family_name: str
+    given_names: str = ""
+    suffix: str = ""
+    orcid: str = ""
+    affiliations: tuple[str, ...] = ()
+    is_corporate: bool = False
+    email: str = ""
+
+    @property
+    def name_as_printed(self) -> str:
+        if self.is_corporate:
+            return self.family_name
+        name = f"{self.family_name}, {self.given_names}".strip(", ")
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+
+@dataclass(frozen=True, kw_only=True)
+class NormalisedKeyword:
+    term: str
+    vocabulary: str = "author"  # "mesh" or "author", as Keyword.Vocabulary
+    identifier: str = ""  # e.g. the MeSH descriptor UI D051359
+
+
+@dataclass(frozen=True, kw_only=True)
+class NormalisedLink:
+    label: str
+    url: str
+    kind: str = "other"  # as RelatedLink.Kind
+
+
+@dataclass(frozen=True, kw_only=True)
+class NormalisedRecord:
+    """One publication as an input file gives it, cleaned but not yet matched.
+
+    Identifiers are in their stored form (publications.identifiers); the
+    abstract is already reduced to the safe HTML subset; subjects are
+    discipline names or "A > B > C" paths and departments names as given,
+    both left for the writer to match.
+    """
+
+    source_row: int
+    title: str
+    abstract: str = ""
+    publication_date: PartialDate | None = None
+    epub_date: datetime.date | None = None
+    document_type: str = DEFAULT_DOCUMENT_TYPE
+    venue_title: str = ""
+    venue_abbreviation: str = ""
+    issn: str = ""
+    eissn: str = ""
+    publisher: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    source_citation: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    publisher_url: str = ""
+    authors: tuple[NormalisedAuthor, ...] = ()
+    keywords: tuple[NormalisedKeyword, ...] = ()
+    subjects: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    related_links: tuple[NormalisedLink, ...] = ()
+    embargo_date: datetime.date | None = None
+    notes: str = ""
+
+    def __post_init__(self):
+        # A parser bug, not bad input: parsers map every source type to one of these.
+        if self.document_type not in DOCUMENT_TYPES:
+            raise ValueError(f"Unknown document type {self.document_type!r}")
+
+
+ParsedItem = NormalisedRecord | ImportIssue
+
+
+@dataclass
+class ParseResult:
+    """Everything one parse produced, gathered into lists."""
+
+    records: list[NormalisedRecord] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+
+    @classmethod
+    def collect(cls, items: Iterable[ParsedItem]) -> "ParseResult":
+        result = cls()
+        for item in items:
+            if isinstance(item, ImportIssue):
+                result.issues.append(item)
+            else:
+                result.records.append(item)
+        return result
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity == Severity.WARNING]
+
+    def issues_for(self, row: int) -> list[ImportIssue]:
+        return [i for i in self.issues if i.row == row]
+
+
+class Parser(abc.ABC):
+    """One input format. Subclasses set the class attributes and implement
+    `sniff` and `read`; `parse` adds the checks every format shares."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]]
+
+    @abc.abstractmethod
+    def sniff(self, head: bytes) -> bool:
+        """Whether the first bytes of a file look like this format."""
+
+    @abc.abstractmethod
+    def read(self, stream: BinaryIO) -> Iterator[ParsedItem]:
+        """Records and issues, in file order; bad input gives issues, not
+        exceptions."""
+
+    def parse(self, stream: BinaryIO) -> Iterator[ParsedItem]:
+        return flag_duplicates(self.read(stream))
+
+
+def _title_key(title: str) -> str:
+    return "".join(ch for ch in title.casefold() if ch.isalnum())
+
+
+def flag_duplicates(items: Iterable[ParsedItem]) -> Iterator[ParsedItem]:
+    """Pass items through, adding an issue where a record repeats an earlier
+    one in the same file. A repeated identifier is an error (the catalogue
+    keeps identifiers unique); a repeated title and year only a warning, since
+    two editorials may share a title."""
+    first_row: dict[tuple[str, str], int] = {}
+    for item in items:
+        if isinstance(item, NormalisedRecord):
+            yield from _repeats(item, first_row)
+        yield item
+
+
+IDENTIFIER_LABELS = {"doi": "DOI", "pmid": "PubMed ID", "pmcid": "PMCID"}
+
+
+def _repeats(
+    record: NormalisedRecord, first_row: dict[tuple[str, str], int]
+) -> Iterator[ImportIssue]:
+    row = record.source_row
+    for name, label in IDENTIFIER_LABELS.items():
+        value = getattr(record, name)
+        earlier = first_row.setdefault((name, value), row) if value else row
+        if earlier != row:
+            yield ImportIssue(
+                row, name, f"Row {row} has the same {label} as row {earlier} ({value})."
+            )
+    year = record.publication_date.year if record.publication_date else ""
+    earlier = first_row.setdefault(("title", f"{_title_key(record.title)}|{year}"), row)
+    if earlier != row:
+        yield ImportIssue(
+            row,
+            "title",
+            f"Row {row} has the same title and year as row {earlier}.",
+            Severity.WARNING,
+        )
