@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import exports, home, listing, record
+from . import feeds
+from .views import crawlers, exports, home, listing, record
 
 app_name = "publications"
 
@@ -30,5 +31,44 @@ urlpatterns = [
         exports.cite,
         {"fmt": "endnote"},
         name="cite_endnote",
+    ),
+    # FAIR Signposting: every link of a record (the page's Link header has a few).
+    path("publications/<int:pk>/linkset", record.linkset, name="linkset"),
+    path(
+        "publications/<int:pk>/linkset.json",
+        record.linkset_json,
+        name="linkset_json",
+    ),
+    # Recent additions: the whole collection, a department, a subject.
+    path("feeds/recent.rss", feeds.RecentAdditionsFeed(), name="feed_recent_rss"),
+    path("feeds/recent.atom", feeds.RecentAdditionsAtom(), name="feed_recent_atom"),
+    path(
+        "feeds/departments/<slug:slug>.rss",
+        feeds.DepartmentFeed(),
+        name="feed_department_rss",
+    ),
+    path(
+        "feeds/departments/<slug:slug>.atom",
+        feeds.DepartmentAtom(),
+        name="feed_department_atom",
+    ),
+    path(
+        "feeds/subjects/<slug:slug>.rss",
+        feeds.SubjectFeed(),
+        name="feed_subject_rss",
+    ),
+    path(
+        "feeds/subjects/<slug:slug>.atom",
+        feeds.SubjectAtom(),
+        name="feed_subject_atom",
+    ),
+    # Crawlers.
+    path("robots.txt", crawlers.robots_txt, name="robots_txt"),
+    path("sitemap.xml", crawlers.sitemap_index, name="sitemap_index"),
+    path("sitemaps/pages.xml", crawlers.sitemap_pages, name="sitemap_pages"),
+    path(
+        "sitemaps/records-<int:block>.xml",
+        crawlers.sitemap_records,
+        name="sitemap_records",
     ),
 ]

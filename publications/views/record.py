@@ -1,14 +1,17 @@
 """The record page: every field of one publication, and its tombstone once
-withdrawn."""
+withdrawn; its FAIR Signposting Link header and linksets."""
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from ..citation import doi_url, permanent_url, recommended_citation, source_line
-from ..models import Publication, RelatedLink
+from ..metadata import common, record_head, signposting
+from ..models import Authorship, Publication, RelatedLink
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,72 @@ def record(request: HttpRequest, pk: int, slug: str | None = None) -> HttpRespon
             "citation": citation,
             "canonical_url": permanent_url(publication),
             "is_preview": is_preview,
+            # Crawler metadata, signposts and citation files are for
+            # published records only: a draft's would point at 404s.
+            "head": None if is_preview else record_head(publication),
+            "exports": [] if is_preview else common.export_links(publication),
         },
     )
     if is_preview:
         # A draft preview must not sit in a shared cache.
         patch_cache_control(response, private=True, no_store=True)
+    else:
+        response["Link"] = signposting.link_header(publication)
     return response
+
+
+def _withdrawn_or_404(pk: int) -> HttpResponse:
+    """Withdrawn records keep no signposts: 410, as their page; anything
+    else readers cannot see is not found."""
+    if not Publication.objects.filter(
+        pk=pk, status=Publication.Status.WITHDRAWN
+    ).exists():
+        raise Http404("No such record.")
+    return HttpResponse(
+        "This record has been withdrawn.\n",
+        status=410,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _published_for_signposting(pk: int) -> Publication | None:
+    # Two queries: the record with its document type, then its authors'
+    # people (for ORCID links); a linkset needs nothing else.
+    return (
+        Publication.objects.published()
+        .select_related("document_type")
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("person").order_by(
+                    "position"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@require_safe
+def linkset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every signpost of a record as an RFC 9264 text linkset."""
+    publication = _published_for_signposting(pk)
+    if publication is None:
+        return _withdrawn_or_404(pk)
+    return HttpResponse(
+        signposting.linkset_text(publication),
+        content_type=signposting.LINKSET_TYPE,
+    )
+
+
+@require_safe
+def linkset_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every signpost of a record as an RFC 9264 JSON linkset."""
+    publication = _published_for_signposting(pk)
+    if publication is None:
+        return _withdrawn_or_404(pk)
+    return JsonResponse(
+        signposting.linkset_json(publication),
+        content_type=signposting.LINKSET_JSON_TYPE,
+    )
