@@ -2,7 +2,6 @@
 
 import datetime
 
-import html5lib
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -11,25 +10,11 @@ from django.views import defaults
 
 from publications.models import Publication
 from tests.factories import DepartmentFactory, DocumentTypeFactory, PublicationFactory
+from tests.html import parse_valid_html, text
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("publications:home")
-
-
-def parse_valid_html(content: bytes):
-    """The page as an element tree; fails on any HTML5 parse error."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    try:
-        return parser.parse(content)
-    except html5lib.html5parser.ParseError:
-        lenient = html5lib.HTMLParser(namespaceHTMLElements=False)
-        lenient.parse(content)
-        pytest.fail(f"HTML parse errors: {lenient.errors}")
-
-
-def text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def recent_titles(content: bytes) -> list[str]:

@@ -1,31 +1,16 @@
 """The faculty-publications listing /publications/: year headings and paging."""
 
-import html5lib
 import pytest
 from django.urls import reverse
 
 from publications import services
 from publications.models import Publication
 from tests.factories import DepartmentFactory, PublicationFactory
+from tests.html import parse_valid_html, text
 
 pytestmark = pytest.mark.django_db
 
 LISTING = reverse("publications:listing")
-
-
-def parse_valid_html(content: bytes):
-    """The page as an element tree; fails on any HTML5 parse error."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    try:
-        return parser.parse(content)
-    except html5lib.html5parser.ParseError:
-        lenient = html5lib.HTMLParser(namespaceHTMLElements=False)
-        lenient.parse(content)
-        pytest.fail(f"HTML parse errors: {lenient.errors}")
-
-
-def text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def year_sections(content: bytes) -> list[tuple[str, list[str]]]:

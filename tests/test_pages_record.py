@@ -2,7 +2,6 @@
 
 import re
 
-import html5lib
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -18,6 +17,7 @@ from tests.factories import (
     PublicationFactory,
     SubjectFactory,
 )
+from tests.html import parse_valid_html, text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +37,6 @@ SEED_FIELDS = [
     ("Related Resources", "Link to Article in PubMed"),
     ("Journal/Book/Conference Title", "British journal of haematology"),
 ]
-
-
-def parse_valid_html(content: bytes):
-    """The page as an element tree; fails on any HTML5 parse error."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    try:
-        return parser.parse(content)
-    except html5lib.html5parser.ParseError:
-        lenient = html5lib.HTMLParser(namespaceHTMLElements=False)
-        lenient.parse(content)
-        pytest.fail(f"HTML parse errors: {lenient.errors}")
-
-
-def text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def fields(content: bytes) -> list[tuple[str, str]]:
