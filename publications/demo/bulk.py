@@ -1,0 +1,99 @@
+"""Write many rows fast: COPY on PostgreSQL, executemany elsewhere.
+
+Rows are tuples in the order of the columns given; every other column of the
+model gets its field default, so a column added later does not break the
+writer. Ids of rows other rows point at are reserved before writing.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection as default_connection
+from django.db import models
+
+EXECUTEMANY_BATCH = 2000
+
+
+class BulkWriter:
+    def __init__(self, connection=default_connection):
+        self.connection = connection
+        self.is_postgresql = connection.vendor == "postgresql"
+        self._next_id: dict[str, int] = {}
+
+    def reserve_ids(self, model: type[models.Model], count: int) -> list[int]:
+        """`count` primary keys no other writer will use."""
+        if count <= 0:
+            return []
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with self.connection.cursor() as cursor:
+            if self.is_postgresql:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                    "FROM generate_series(1, %s)",
+                    [table, pk, count],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            # SQLite: one writer at a time, so the next id is past the largest.
+            qn = self.connection.ops.quote_name
+            cursor.execute(f"SELECT MAX({qn(pk)}) FROM {qn(table)}")  # noqa: S608
+            start = max((cursor.fetchone()[0] or 0) + 1, self._next_id.get(table, 1))
+        self._next_id[table] = start + count
+        return list(range(start, start + count))
+
+    def insert(
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        rows: Iterable[Sequence],
+    ) -> int:
+        """Insert `rows` (values for `columns`, by attname); returns the count."""
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        given = [fields[name] for name in columns]
+        rest = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in columns
+            and not f.primary_key
+            and not getattr(f, "generated", False)
+            and f.db_default is models.NOT_PROVIDED
+        ]
+        constants = tuple(
+            f.get_db_prep_save(f.get_default(), self.connection) for f in rest
+        )
+        qn = self.connection.ops.quote_name
+        names = ", ".join(qn(f.column) for f in given + rest)
+        table = qn(model._meta.db_table)
+        if self.is_postgresql:
+            return self._copy(f"COPY {table} ({names}) FROM STDIN", rows, constants)
+        return self._executemany(table, names, given, rows, constants)
+
+    def _copy(self, sql: str, rows, constants) -> int:
+        count = 0
+        with self.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row((*row, *constants))
+                count += 1
+        return count
+
+    def _executemany(self, table, names, given, rows, constants) -> int:
+        # Dates and datetimes need the backend's own representation here.
+        prepared = [
+            (i, f)
+            for i, f in enumerate(given)
+            if isinstance(f, models.DateField | models.DateTimeField)
+        ]
+        placeholders = ", ".join(["%s"] * (len(given) + len(constants)))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        count, batch = 0, []
+        with self.connection.cursor() as cursor:
+            for row in rows:
+                values = list(row)
+                for i, field in prepared:
+                    values[i] = field.get_db_prep_save(values[i], self.connection)
+                batch.append((*values, *constants))
+                if len(batch) >= EXECUTEMANY_BATCH:
+                    cursor.executemany(sql, batch)
+                    count, batch = count + len(batch), []
+            if batch:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+        return count
