@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from .. import stats
 from ..models import Publication
-from ..paging import YearIndexedPaginator
+from ..paging import DateIndexedPaginator
 from .pagination import page_or_404
 
 
@@ -41,11 +41,10 @@ def year_groups(page, year_counts: list[tuple[int, int]]) -> list[YearGroup]:
 
 
 def listing(request: HttpRequest) -> HttpResponse:
-    year_counts = stats.published_year_counts()
-    paginator = YearIndexedPaginator(
+    paginator = DateIndexedPaginator(
         Publication.objects.published().newest_first().for_listing(),
         settings.PUBLICATIONS_PER_PAGE,
-        year_counts,
+        stats.published_month_counts(),
     )
     page = page_or_404(paginator, request.GET.get("page"))
     return render(
@@ -53,7 +52,7 @@ def listing(request: HttpRequest) -> HttpResponse:
         "publications/listing.html",
         {
             "page_obj": page,
-            "year_groups": year_groups(page, year_counts),
+            "year_groups": year_groups(page, stats.published_year_counts()),
             "published_count": paginator.count,
         },
     )
