@@ -5,21 +5,15 @@ pass axe-core's accessibility rules, and put the skip link first in the tab
 order.
 """
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
 
-# Sync Playwright runs an event loop in this thread; Django would otherwise
-# refuse database access from it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from publications.demo.seed import seed_record_load  # noqa: E402
-from tests.factories import DepartmentFactory, PublicationFactory  # noqa: E402
+from publications.demo.seed import seed_record_load
+from tests.factories import DepartmentFactory, PublicationFactory
 
 CHROMIUM = (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
@@ -59,6 +53,13 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
+
+
+@pytest.fixture(autouse=True)
+def _database_access_beside_playwright(monkeypatch):
+    """Sync Playwright runs an event loop in this thread; Django would
+    otherwise refuse database access from it."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
