@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds
+from .oai import views as oai
 from .views import crawlers, exports, home, listing, record
 
 app_name = "publications"
@@ -62,6 +63,7 @@ urlpatterns = [
         feeds.SubjectAtom(),
         name="feed_subject_atom",
     ),
+    path("oai", oai.endpoint, name="oai"),
     # Crawlers.
     path("robots.txt", crawlers.robots_txt, name="robots_txt"),
     path("sitemap.xml", crawlers.sitemap_index, name="sitemap_index"),
