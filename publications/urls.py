@@ -33,6 +33,31 @@ urlpatterns = [
         {"fmt": "endnote"},
         name="cite_endnote",
     ),
+    # The newest records of the collection as one citation file.
+    path(
+        "publications/export.bib",
+        exports.listing_export,
+        {"fmt": "bibtex"},
+        name="export_bibtex",
+    ),
+    path(
+        "publications/export.ris",
+        exports.listing_export,
+        {"fmt": "ris"},
+        name="export_ris",
+    ),
+    path(
+        "publications/export.json",
+        exports.listing_export,
+        {"fmt": "csl-json"},
+        name="export_csl_json",
+    ),
+    path(
+        "publications/export.xml",
+        exports.listing_export,
+        {"fmt": "endnote"},
+        name="export_endnote",
+    ),
     # FAIR Signposting: every link of a record (the page's Link header has a few).
     path("publications/<int:pk>/linkset", record.linkset, name="linkset"),
     path(

@@ -21,7 +21,7 @@ def year_sections(content: bytes) -> list[tuple[str, list[str]]]:
             text(section.find("h2")),
             [text(h3) for h3 in section.iterfind(".//li/h3")],
         )
-        for section in tree.iterfind(".//main/section")
+        for section in tree.iterfind(".//main/section[@class='year']")
     ]
 
 

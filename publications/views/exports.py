@@ -1,6 +1,9 @@
-"""Citation files for one record: /publications/<id>/cite.bib, .ris, .json, .xml."""
+"""Citation files: one record (/publications/<id>/cite.bib, .ris, .json, .xml)
+and whole results (/publications/export.bib ...), streamed."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from collections.abc import Iterator, Sequence
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from ..citation import permanent_url
@@ -46,3 +49,46 @@ def cite(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         f'inline; filename="{export.filename(publication)}"'
     )
     return response
+
+
+# A result export holds at most this many records; the page says so.
+EXPORT_LIMIT = 2000
+# Records loaded per round of queries: six queries a batch, whatever the size.
+EXPORT_BATCH = 200
+
+
+def _published_in_order(ids: Sequence[int]) -> Iterator[Publication]:
+    for start in range(0, len(ids), EXPORT_BATCH):
+        batch = ids[start : start + EXPORT_BATCH]
+        loaded = Publication.objects.published().for_record().in_bulk(batch)
+        yield from (loaded[pk] for pk in batch if pk in loaded)
+
+
+def export_response(ids: Sequence[int], fmt: str, name: str) -> StreamingHttpResponse:
+    """Stream the published records `ids`, in that order, as one file.
+
+    Browse and search pages pass the ids of their result (at most
+    EXPORT_LIMIT); records load in batches, so memory stays flat.
+    """
+    export = EXPORT_FORMATS.get(fmt)
+    if export is None:
+        raise Http404("No such citation format.")
+    response = StreamingHttpResponse(
+        export.render(_published_in_order(list(ids)[:EXPORT_LIMIT])),
+        content_type=export.media_type,
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}.{export.extension}"'
+    )
+    return response
+
+
+@require_safe
+def listing_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The newest EXPORT_LIMIT records of the collection as one citation file."""
+    ids = (
+        Publication.objects.published()
+        .newest_first()
+        .values_list("pk", flat=True)[:EXPORT_LIMIT]
+    )
+    return export_response(ids, fmt, "publications")
