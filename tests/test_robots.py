@@ -70,6 +70,8 @@ def test_crawlers_may_fetch_records_listings_feeds_and_sitemaps(robots, path, ag
         "/keywords/perforin/?author=henter-jan-inge",
         "/types/article/?department=pediatrics",
         "/years/2013/?keyword=perforin",
+        "/publications/export.bib",
+        "/publications/export.ris",
     ],
 )
 @pytest.mark.parametrize("agent", ["Googlebot", "SomeCrawler"])

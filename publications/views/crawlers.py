@@ -40,6 +40,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        # Whole-result citation files: large, and the records are crawled one by one.
+        "Disallow: /publications/export.",
         *(f"Disallow: /*?*{parameter}=" for parameter in FILTER_PARAMETERS),
         # Everything else is open: record pages, listings and their pages,
         # feeds and sitemaps. (No broad Allow line: under RFC 9309 the longest
