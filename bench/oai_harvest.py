@@ -97,7 +97,7 @@ def database_fill(count: int, seed: int) -> None:
             "still be loading; wait, drop it, or pass another --database-url."
         )
     print(f"Loading {count:,} demo records (seed_demo --seed {seed})")
-    call_command("seed_demo", count=count, seed=seed)
+    call_command("seed_demo", count=count, seed=seed, no_search_index=True)
 
 
 def route_oai() -> str:

@@ -174,7 +174,8 @@ class Publication(BlankIdentifiersAsNull, models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     title = models.CharField(max_length=1000)
-    slug = models.SlugField(max_length=80, blank=True, editable=False)
+    # Only decorates URLs (the canonical one has none), so it needs no index.
+    slug = models.SlugField(max_length=80, blank=True, editable=False, db_index=False)
     abstract = models.TextField(
         blank=True,
         help_text="Paragraphs, italics, bold, sub- and superscript are kept.",
@@ -205,9 +206,11 @@ class Publication(BlankIdentifiersAsNull, models.Model):
         help_text="The citation as the source prints it, e.g. "
         "“Br J Haematol. 2013 Jun;161(5):609-22.”",
     )
-    doi = DOIField("DOI", max_length=255, unique=True)
-    pmid = PubMedIDField("PubMed ID", max_length=10, unique=True)
-    pmcid = PMCIDField("PMCID", max_length=20, unique=True)
+    # Unique through Meta.constraints: unique=True would add a second,
+    # pattern-matching index on PostgreSQL that exact lookups never use.
+    doi = DOIField("DOI", max_length=255)
+    pmid = PubMedIDField("PubMed ID", max_length=10)
+    pmcid = PMCIDField("PMCID", max_length=20)
     publisher_url = models.URLField("publisher's URL", max_length=1000, blank=True)
     departments = models.ManyToManyField(
         Department,
@@ -229,6 +232,11 @@ class Publication(BlankIdentifiersAsNull, models.Model):
 
     class Meta:
         ordering = ["-date_sort", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["doi"], name="publication_unique_doi"),
+            models.UniqueConstraint(fields=["pmid"], name="publication_unique_pmid"),
+            models.UniqueConstraint(fields=["pmcid"], name="publication_unique_pmcid"),
+        ]
         permissions = [
             ("publish_publication", "Can publish publications"),
             ("withdraw_publication", "Can withdraw publications"),
@@ -252,6 +260,13 @@ class Publication(BlankIdentifiersAsNull, models.Model):
                 models.F("first_published_at").desc(),
                 condition=models.Q(status="published"),
                 name="pub_recent_idx",
+            ),
+            # OAI-PMH ListRecords/ListIdentifiers: harvest order, from/until and
+            # the resumption keyset (updated_at, id) > (t, i).
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=models.Q(status__in=["published", "withdrawn"]),
+                name="pub_oai_harvest_idx",
             ),
             # Admin changelist: filter by status, newest changes first.
             models.Index(
@@ -311,8 +326,12 @@ class Publication(BlankIdentifiersAsNull, models.Model):
 class PublicationDepartment(models.Model):
     """A publication's department ("Affiliation"), in the order curators give."""
 
+    # Indexed as the first column of pubdept_unique_department.
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="department_links"
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="department_links",
+        db_index=False,
     )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="publication_links"
@@ -339,8 +358,12 @@ class PublicationDepartment(models.Model):
 
 
 class Authorship(models.Model):
+    # Indexed as the first column of authorship_unique_position.
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="authorships"
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="authorships",
+        db_index=False,
     )
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="authorships"

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import stats
+from . import search, stats
 from .models import (
     Authorship,
     Department,
@@ -20,6 +20,7 @@ from .models import (
     Publication,
     PublicationDepartment,
     Subject,
+    Venue,
 )
 from .sanitize import sanitize_abstract
 
@@ -49,6 +50,16 @@ def _counts_changed() -> None:
     between would otherwise cache the old figures."""
     stats.invalidate()
     transaction.on_commit(stats.invalidate)
+
+
+def _records_changed(publication_ids) -> None:
+    """Records whose metadata changed without a save of their own (an author,
+    keyword or journal renamed): their OAI-PMH datestamp moves, so harvesters
+    fetch them again, and their search documents are rewritten at commit."""
+    ids = list(publication_ids)
+    if ids:
+        Publication.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        search.index_publications_on_commit(ids)
 
 
 def _save_checked(publication: Publication) -> None:
@@ -82,6 +93,8 @@ def publication_save(
     _attach_user(publication, user, reason)
     _save_checked(publication)
     _counts_changed()
+    # At commit, when the caller has also saved authors, subjects and the rest.
+    search.index_publications_on_commit([publication.pk])
     return publication
 
 
@@ -184,6 +197,7 @@ def authorships_save(
         _attach_user(authorship, user)
         authorship.save()
     _counts_changed()
+    _records_changed([publication.pk])
 
 
 def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 255) -> str:
@@ -200,12 +214,128 @@ def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 255) -> 
     return slug
 
 
+def _saved_values(model, pk, *fields) -> tuple | None:
+    """The row's values as stored before this save (None for a new row)."""
+    if pk is None:
+        return None
+    return model.objects.filter(pk=pk).values_list(*fields).first()
+
+
 def person_save(*, person: Person, user=None) -> Person:
     if not person.slug:
         person.slug = unique_slug(
             Person, f"{person.family_name} {person.given_names}", exclude_pk=person.pk
         )
+    before = _saved_values(Person, person.pk, "given_names", "family_name")
     person.full_clean()
     person.save()
     _counts_changed()
+    if before is not None and before != (person.given_names, person.family_name):
+        # Names are in the search documents of the person's records.
+        _records_changed(
+            Authorship.objects.filter(person=person).values_list(
+                "publication_id", flat=True
+            )
+        )
     return person
+
+
+# Saving the things records refer to. Their names (and, for departments and
+# subjects, their place in the hierarchy) are part of the metadata of the
+# records that refer to them, so those records change too (_records_changed).
+# A popular keyword or journal can have thousands of records: reindexing them
+# costs about a millisecond each.
+
+
+def _with_descendants(model, pk) -> list[int]:
+    """The id and every sub-unit's (the tree is small: read it whole)."""
+    children: dict[int | None, list[int]] = {}
+    for child, parent in model.objects.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(child)
+    found, pending = set(), [pk]
+    while pending:
+        node = pending.pop()
+        if node not in found:
+            found.add(node)
+            pending.extend(children.get(node, []))
+    return sorted(found)
+
+
+@transaction.atomic
+def department_save(*, department: Department, user=None) -> Department:
+    """Create or update a department. Names are not searched, but a move
+    under another parent changes which records a department filter finds
+    (sub-units included): then its records and its sub-units' are reindexed."""
+    before = _saved_values(Department, department.pk, "parent_id")
+    department.full_clean()
+    department.save()
+    if before is not None and before != (department.parent_id,):
+        _records_changed(
+            PublicationDepartment.objects.filter(
+                department_id__in=_with_descendants(Department, department.pk)
+            )
+            .values_list("publication_id", flat=True)
+            .distinct()
+        )
+    _counts_changed()
+    return department
+
+
+@transaction.atomic
+def subject_save(*, subject: Subject, user=None) -> Subject:
+    """Create or update a subject. A new name is searched in its records; a
+    move under another parent changes what its broader subjects' filters
+    find, so then the records of its narrower subjects are reindexed too."""
+    before = _saved_values(Subject, subject.pk, "name", "parent_id")
+    subject.full_clean()
+    subject.save()
+    if before is not None and before != (subject.name, subject.parent_id):
+        moved = before[1] != subject.parent_id
+        subjects = _with_descendants(Subject, subject.pk) if moved else [subject.pk]
+        _records_changed(
+            Publication.subjects.through.objects.filter(subject_id__in=subjects)
+            .values_list("publication_id", flat=True)
+            .distinct()
+        )
+    _counts_changed()
+    return subject
+
+
+@transaction.atomic
+def subject_delete(*, subject: Subject, user=None) -> None:
+    """Delete a subject (one without narrower subjects); its records lose it."""
+    affected = list(subject.publications.values_list("pk", flat=True))
+    subject.delete()
+    _records_changed(affected)
+    _counts_changed()
+
+
+@transaction.atomic
+def keyword_save(*, keyword: Keyword, user=None) -> Keyword:
+    before = _saved_values(Keyword, keyword.pk, "term")
+    keyword.full_clean()
+    keyword.save()
+    if before is not None and before != (keyword.term,):
+        _records_changed(keyword.publications.values_list("pk", flat=True))
+    _counts_changed()
+    return keyword
+
+
+@transaction.atomic
+def keyword_delete(*, keyword: Keyword, user=None) -> None:
+    """Delete a keyword; the records that had it lose it."""
+    affected = list(keyword.publications.values_list("pk", flat=True))
+    keyword.delete()
+    _records_changed(affected)
+    _counts_changed()
+
+
+@transaction.atomic
+def venue_save(*, venue: Venue, user=None) -> Venue:
+    before = _saved_values(Venue, venue.pk, "title", "abbreviation")
+    venue.full_clean()
+    venue.save()
+    if before is not None and before != (venue.title, venue.abbreviation):
+        _records_changed(venue.publications.values_list("pk", flat=True))
+    _counts_changed()
+    return venue

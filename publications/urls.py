@@ -2,13 +2,14 @@ from django.urls import path
 
 from . import feeds
 from .oai import views as oai
-from .views import crawlers, exports, home, listing, record
+from .views import crawlers, exports, home, listing, record, search
 
 app_name = "publications"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("publications/", listing.listing, name="listing"),
+    path("search/", search.search, name="search"),
     path("publications/<int:pk>/", record.record, name="record"),
     path("publications/<int:pk>/<slug:slug>/", record.record, name="record_slug"),
     # One citation file per export format: cite.bib, cite.ris, cite.json, cite.xml.

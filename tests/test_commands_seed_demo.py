@@ -286,3 +286,11 @@ def test_cached_counts_are_dropped_after_loading():
 def test_a_negative_count_is_refused():
     with pytest.raises(CommandError, match="--count must be 0 or more"):
         seed_demo(count=-1)
+
+
+@pytest.mark.django_db
+def test_demo_records_are_searchable_once_loaded(client):
+    call_command("seed_demo", count=5, seed=3, verbosity=0)
+    response = client.get("/search/", {"q": "haemophagocytic lymphohistiocytosis"})
+    titles = [publication.title for _, publication in response.context["page_obj"]]
+    assert "Advances in understanding the pathogenesis of HLH" in titles

@@ -11,8 +11,30 @@ from ..identifiers import normalize_orcid
 from ..models import Department, DocumentType, Keyword, Person, Subject, Venue
 
 
+class SavedThroughServices(admin.ModelAdmin):
+    """Saves and deletes go through the service functions named
+    `<model>_save` / `<model>_delete`, so the records that refer to the
+    object are reindexed and their harvest datestamps move."""
+
+    def _service(self, action: str):
+        return getattr(services, f"{self.opts.model_name}_{action}", None)
+
+    def save_model(self, request, obj, form, change):
+        self._service("save")(**{self.opts.model_name: obj}, user=request.user)
+
+    def delete_model(self, request, obj):
+        delete = self._service("delete")
+        if delete is None:
+            return super().delete_model(request, obj)
+        return delete(**{self.opts.model_name: obj}, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SavedThroughServices):
     form = PersonAdminForm
     list_display = ["sort_name", "orcid", "is_local"]
     list_filter = ["is_local"]
@@ -45,18 +67,15 @@ class PersonAdmin(admin.ModelAdmin):
             return super().get_search_results(request, queryset, search_term)
         return queryset.filter(orcid=orcid), False
 
-    def save_model(self, request, obj, form, change):
-        services.person_save(person=obj, user=request.user)
-
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(SavedThroughServices):
     list_display = ["title", "abbreviation", "issn", "eissn", "publisher"]
     search_fields = ["title", "abbreviation", "=issn", "=eissn"]
 
 
 @admin.register(Keyword)
-class KeywordAdmin(admin.ModelAdmin):
+class KeywordAdmin(SavedThroughServices):
     list_display = ["term", "vocabulary", "identifier"]
     list_filter = ["vocabulary"]
     search_fields = ["term", "identifier"]
@@ -64,7 +83,7 @@ class KeywordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SavedThroughServices):
     list_display = ["name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["parent"]
@@ -74,7 +93,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(SavedThroughServices):
     list_display = ["name", "parent", "depth"]
     list_filter = ["depth"]
     list_select_related = ["parent"]

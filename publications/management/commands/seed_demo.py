@@ -1,5 +1,6 @@
 """manage.py seed_demo --count N --seed S: the seed record and N demo records."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from publications.demo.load import BATCH_SIZE, demo_load
@@ -30,8 +31,16 @@ class Command(BaseCommand):
             default=BATCH_SIZE,
             help=f"records written per transaction (default {BATCH_SIZE})",
         )
+        parser.add_argument(
+            "--no-search-index",
+            action="store_true",
+            help="leave the search index as it is (run rebuild_search_index later); "
+            "bulk writes bypass the service layer that keeps it current",
+        )
 
-    def handle(self, *args, count, seed, batch_size, verbosity, **options):
+    def handle(
+        self, *args, count, seed, batch_size, no_search_index, verbosity, **options
+    ):
         if count < 0:
             raise CommandError("--count must be 0 or more.")
         if batch_size < 1:
@@ -43,3 +52,5 @@ class Command(BaseCommand):
             progress=command_progress(self, verbosity),
         )
         self.stdout.write(report.summary())
+        if not no_search_index:
+            call_command("rebuild_search_index", verbosity=verbosity)

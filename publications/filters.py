@@ -1,0 +1,187 @@
+"""Request-driven filtering of records: the search page and the browse pages
+read the same filters from the same FilterSet.
+
+`department` includes its sub-units and `subject` its narrower subjects. A
+value that names nothing, or a year that is not a year, is a form error on
+that field; pages show the message and ignore that filter.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from .models import (
+    Authorship,
+    Department,
+    DocumentType,
+    Keyword,
+    Person,
+    Publication,
+    PublicationDepartment,
+    Subject,
+)
+from .search.base import NEWEST, OLDEST, RELEVANCE, TITLE, SearchFilters
+
+SORT_CHOICES = [
+    (RELEVANCE, "Relevance"),
+    (NEWEST, "Newest first"),
+    (OLDEST, "Oldest first"),
+    (TITLE, "Title A–Z"),
+]
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+# The filters that name a thing by its slug, in the order pages list them.
+SLUG_FILTERS = ("department", "subject", "keyword", "type", "author")
+SLUG = re.compile(r"[-\w]{1,255}")
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: "2013", not "2013.5" or "twenty"."""
+
+    field_class = forms.IntegerField
+
+
+class PublicationFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("year_from"), cleaned.get("year_to")
+        if first is not None and last is not None and first > last:
+            self.add_error(
+                "year_to",
+                forms.ValidationError(
+                    "“To year” (%(last)s) is before “From year” (%(first)s).",
+                    code="reversed_years",
+                    params={"first": first, "last": last},
+                ),
+            )
+        return cleaned
+
+
+def _descendants(model, node) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for child, parent in model.objects.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(child)
+    found, pending = set(), [node.pk]
+    while pending:
+        current = pending.pop()
+        if current not in found:
+            found.add(current)
+            pending.extend(children.get(current, []))
+    return sorted(found)
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice by slug that checks the text looks like a slug before asking
+    the database (NUL bytes and 10,000-character values never reach SQL)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or not SLUG.fullmatch(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(value)[:80]},
+            )
+        return super().to_python(value)
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+def _slug_filter(model, label: str, **kwargs) -> SlugChoiceFilter:
+    return SlugChoiceFilter(
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        label=label,
+        error_messages={"invalid_choice": f"There is no {label.lower()} “%(value)s”."},
+        **kwargs,
+    )
+
+
+class PublicationFilter(django_filters.FilterSet):
+    department = _slug_filter(Department, "Department", method="filter_department")
+    subject = _slug_filter(Subject, "Subject", method="filter_subject")
+    keyword = _slug_filter(Keyword, "Keyword", method="filter_keyword")
+    type = _slug_filter(DocumentType, "Type", field_name="document_type")
+    author = _slug_filter(Person, "Author", method="filter_author")
+    year_from = YearFilter(
+        field_name="pub_year",
+        lookup_expr="gte",
+        label="From year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    year_to = YearFilter(
+        field_name="pub_year",
+        lookup_expr="lte",
+        label="To year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, label="Sort by", method="sort_by", empty_label=None
+    )
+
+    class Meta:
+        model = Publication
+        fields: list[str] = []
+        form = PublicationFilterForm
+
+    # Membership through a subquery, not a join: no duplicate rows, no DISTINCT.
+    def filter_department(self, queryset: QuerySet, name, value) -> QuerySet:
+        links = PublicationDepartment.objects.filter(
+            department_id__in=_descendants(Department, value)
+        )
+        return queryset.filter(pk__in=links.values("publication_id"))
+
+    def filter_subject(self, queryset: QuerySet, name, value) -> QuerySet:
+        links = Publication.subjects.through.objects.filter(
+            subject_id__in=_descendants(Subject, value)
+        )
+        return queryset.filter(pk__in=links.values("publication_id"))
+
+    def filter_keyword(self, queryset: QuerySet, name, value) -> QuerySet:
+        links = Publication.keywords.through.objects.filter(keyword=value)
+        return queryset.filter(pk__in=links.values("publication_id"))
+
+    def filter_author(self, queryset: QuerySet, name, value) -> QuerySet:
+        links = Authorship.objects.filter(person=value)
+        return queryset.filter(pk__in=links.values("publication_id"))
+
+    def sort_by(self, queryset: QuerySet, name, value) -> QuerySet:
+        # Relevance needs a query; browse pages list newest first instead.
+        if value == OLDEST:
+            return queryset.order_by("date_sort", "id")
+        if value == TITLE:
+            return queryset.order_by("title", "id")
+        return queryset.order_by("-date_sort", "-id")
+
+    def valid_data(self) -> dict:
+        """The cleaned values of the fields that validated; the others are
+        left out (their errors are in `self.form.errors`)."""
+        self.form.is_valid()
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in self.form.errors and value not in (None, "")
+        }
+
+    def search_filters(self) -> SearchFilters:
+        """The valid filters as a search backend takes them (ids)."""
+        data = self.valid_data()
+
+        def pk(name):
+            return data[name].pk if name in data else None
+
+        return SearchFilters(
+            department=pk("department"),
+            subject=pk("subject"),
+            keyword=pk("keyword"),
+            document_type=pk("type"),
+            author=pk("author"),
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+        )

@@ -1,0 +1,50 @@
+"""Full-text search: one interface (base.SearchBackend), an engine per
+database vendor, chosen by the connection in use.
+
+The service layer keeps the index current through `index_publications()`
+and `index_publications_on_commit()`; `manage.py rebuild_search_index`
+rewrites it whole.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from .base import SearchBackend, SearchFilters, SearchPage
+
+__all__ = [
+    "SearchBackend",
+    "SearchFilters",
+    "SearchPage",
+    "get_backend",
+    "index_publications",
+    "index_publications_on_commit",
+]
+
+
+def get_backend() -> SearchBackend:
+    """The engine for the default database's vendor."""
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        from .sqlite import SQLiteBackend
+
+        return SQLiteBackend()
+    raise NotImplementedError(f"No search engine for {connection.vendor}.")
+
+
+def index_publications(publication_ids: Iterable[int]) -> None:
+    """Rewrite these records' search documents now (removing any that are no
+    longer published)."""
+    get_backend().index(list(publication_ids))
+
+
+def index_publications_on_commit(publication_ids: Iterable[int]) -> None:
+    """Reindex once the current transaction commits, when authors, subjects
+    and the rest of the record are saved too. A failure is logged, not
+    raised: the record is saved, and a rebuild repairs the index."""
+    ids = list(publication_ids)
+    if ids:
+        transaction.on_commit(lambda: index_publications(ids), robust=True)

@@ -1,0 +1,125 @@
+"""The search contract every engine implements, and the values it returns.
+
+A backend stores one search document per published record (see document.py)
+and answers `search()` with the ids of one page of hits, in order, plus the
+total, the facet counts of the whole result set and highlighted snippets for
+the rows of that page only. Views never see SQL; they load the page's records
+with `Publication.objects.published().for_listing()` and keep this order.
+"""
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Sort orders a reader can choose; RELEVANCE needs a query.
+RELEVANCE, NEWEST, OLDEST, TITLE = "relevance", "newest", "oldest", "title"
+SORTS = (RELEVANCE, NEWEST, OLDEST, TITLE)
+
+# Highlight sentinels: private-use characters that document.clean_text()
+# removes from every stored text, so they can only come from the engine's
+# highlighter. The text is HTML-escaped first, then they become <mark>.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+# PostgreSQL's headline parser drops anything that looks like a tag, even
+# text such as "<b>" that an abstract spells out; angle brackets travel as
+# these two private-use characters and come back before escaping.
+ANGLE_OPEN, ANGLE_CLOSE = "\ue002", "\ue003"
+SENTINELS = (MARK_START, MARK_STOP, ANGLE_OPEN, ANGLE_CLOSE)
+
+# The deepest result a reader can page to: relevance ranks a bounded
+# candidate set, and deep OFFSETs cost the engine without helping a reader.
+MAX_RESULTS = 1_000
+
+# Facets the search page shows, in order.
+FACETS = ("department", "subject", "type", "year", "keyword")
+TOP_KEYWORDS = 10
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters as ids (already validated by the FilterSet). A department or a
+    subject includes its sub-units / narrower subjects."""
+
+    department: int | None = None
+    subject: int | None = None
+    keyword: int | None = None
+    document_type: int | None = None
+    author: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    publication_id: int
+    title_html: SafeString | None = None  # the title with <mark>, escaped
+    snippet_html: SafeString | None = None  # an abstract excerpt, escaped
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    # True when `total` and the facet counts come from a sample of a very
+    # large result set: the page says "about".
+    estimated: bool = False
+    # facet name -> [(value id or year, count)], largest first (years newest first)
+    facets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    suggestion: str | None = None  # "did you mean", for a query that found nothing
+
+    @property
+    def ids(self) -> list[int]:
+        return [hit.publication_id for hit in self.hits]
+
+
+class Progress:
+    """What `rebuild()` reports to: a tqdm bar or anything with update(n)."""
+
+    def update(self, n: int = 1) -> None:  # pragma: no cover - interface
+        pass
+
+
+ProgressFactory = Callable[..., AbstractContextManager[Progress]]
+
+
+class SearchBackend:
+    """One engine. Subclasses implement every method."""
+
+    vendor = ""
+
+    def search(
+        self,
+        query: str,
+        filters: SearchFilters,
+        sort: str,
+        page: int,
+        per_page: int,
+    ) -> SearchPage:
+        """One page of hits; `query` is the reader's text ("" for none)."""
+        raise NotImplementedError
+
+    def index(self, publication_ids: Iterable[int]) -> None:
+        """Bring these records' documents up to date: published ones are
+        (re)written, any other is removed."""
+        raise NotImplementedError
+
+    def remove(self, publication_ids: Iterable[int]) -> None:
+        raise NotImplementedError
+
+    def rebuild(self, progress: ProgressFactory | None = None) -> int:
+        """Rewrite the whole index from the published records; returns how
+        many were indexed."""
+        raise NotImplementedError
+
+
+def highlighted(text: str | None) -> SafeString | None:
+    """Escape text that carries highlight sentinels, then turn the sentinels
+    into <mark>: nothing from the record or the query reaches the page raw."""
+    if text is None:
+        return None
+    escaped = escape(text.replace(ANGLE_OPEN, "<").replace(ANGLE_CLOSE, ">"))
+    return mark_safe(  # noqa: S308 - escaped above; only our tags are added
+        escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    )

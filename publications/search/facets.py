@@ -1,0 +1,148 @@
+"""Facet boxes and active filters for a search page: ids from the backend
+turned into names and links, one query per facet whatever the count.
+
+Each facet value links to the current URL with that filter added (and the
+page number dropped); each active filter has a link that removes it.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+from ..models import Department, DocumentType, Keyword, Subject
+
+FACET_TITLES = {
+    "department": "Department",
+    "subject": "Subject",
+    "type": "Type",
+    "year": "Year",
+    "keyword": "Keyword",
+}
+_MODELS = {
+    "department": (Department, "name"),
+    "subject": (Subject, "name"),
+    "type": (DocumentType, "name"),
+    "keyword": (Keyword, "term"),
+}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    label: str
+    count: int
+    url: str
+    active: bool
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}"
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    title: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    remove_url: str
+
+
+def query_url(path: str, params: QueryDict, **changes) -> str:
+    """`path` with `params`, minus the page number, with `changes` applied
+    (None removes a parameter)."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    encoded = query.urlencode()
+    return f"{path}?{encoded}" if encoded else path
+
+
+def _url_maker(path: str, params: QueryDict, *names: str):
+    """A fast `query_url` for many values of the same parameters: the rest
+    of the query string is encoded once."""
+    query = params.copy()
+    for name in ("page", *names):
+        query.pop(name, None)
+    base = query.urlencode()
+    prefix = f"{path}?{base}&" if base else f"{path}?"
+
+    def url(**values) -> str:
+        return prefix + urlencode(values)
+
+    return url
+
+
+def build_facets(
+    counts: dict[str, list[tuple[int, int]]],
+    path: str,
+    params: QueryDict,
+    active: dict,
+) -> list[Facet]:
+    """`counts` as SearchPage.facets; `active` the valid filter values."""
+    facets = []
+    for name, title in FACET_TITLES.items():
+        pairs = counts.get(name, [])
+        if not pairs:
+            continue
+        if name == "year":
+            url = _url_maker(path, params, "year_from", "year_to")
+            values = [
+                FacetValue(
+                    str(year),
+                    count,
+                    url(year_from=year, year_to=year),
+                    active.get("year_from") == year and active.get("year_to") == year,
+                )
+                for year, count in pairs
+            ]
+        else:
+            model, label_field = _MODELS[name]
+            rows = {
+                row["id"]: row
+                for row in model.objects.filter(pk__in=[pk for pk, _ in pairs]).values(
+                    "id", "slug", label_field
+                )
+            }
+            chosen = active.get(name)
+            url = _url_maker(path, params, name)
+            values = [
+                FacetValue(
+                    rows[pk][label_field],
+                    count,
+                    url(**{name: rows[pk]["slug"]}),
+                    chosen is not None and chosen.pk == pk,
+                )
+                for pk, count in pairs
+                if pk in rows  # a row deleted since it was indexed
+            ]
+        facets.append(Facet(name, title, values))
+    return facets
+
+
+def active_filters(path: str, params: QueryDict, active: dict) -> list[ActiveFilter]:
+    """What narrows the results now, each with a link that removes it."""
+    filters = []
+    for name in ("department", "subject", "keyword", "type", "author"):
+        if name in active:
+            filters.append(
+                ActiveFilter(
+                    f"{FACET_TITLES.get(name, 'Author')}: {active[name]}",
+                    query_url(path, params, **{name: None}),
+                )
+            )
+    for name, label in (("year_from", "From year"), ("year_to", "To year")):
+        if name in active:
+            filters.append(
+                ActiveFilter(
+                    f"{label}: {active[name]}", query_url(path, params, **{name: None})
+                )
+            )
+    return filters

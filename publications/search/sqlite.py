@@ -1,0 +1,274 @@
+"""SQLite: an FTS5 table (rowid = publication id) with the document's parts
+as columns, weighted in bm25(), and a plain table of the filter/sort keys
+(id lists as JSON arrays, read with json_each).
+
+The reader's query reaches MATCH only as rewritten by query.py (every word a
+quoted string), so no input is FTS5 syntax. SQLite serves small collections
+(the embedded default), so counts and facets are always exact.
+"""
+
+# SQL is assembled from constants of this package (table names, fragments);
+# every value from a request or a record is a bound parameter.
+# ruff: noqa: S608
+
+import json
+from collections.abc import Iterable
+from contextlib import nullcontext
+
+from django.db import connection, transaction
+
+from .base import (
+    MARK_START,
+    MARK_STOP,
+    MAX_RESULTS,
+    NEWEST,
+    OLDEST,
+    RELEVANCE,
+    TITLE,
+    TOP_KEYWORDS,
+    Hit,
+    ProgressFactory,
+    SearchBackend,
+    SearchPage,
+    highlighted,
+)
+from .document import PARTS, WEIGHTS, documents_for
+from .query import parse_query
+
+FTS = "publications_search_fts"
+KEYS = "publications_search"
+REBUILD_BATCH = 2_000
+# bm25() weights in column order; 10x the A..D weights.
+BM25 = "bm25({fts}, {weights})".format(
+    fts=FTS, weights=", ".join(str(WEIGHTS[weight] * 10) for _, weight in PARTS)
+)
+ABSTRACT_COLUMN = [name for name, _ in PARTS].index("abstract")
+SNIPPET_WORDS = 30
+
+_ORDERS = {
+    NEWEST: "k.date_sort DESC, k.publication_id DESC",
+    OLDEST: "k.date_sort ASC, k.publication_id ASC",
+    TITLE: "k.title_sort ASC, k.publication_id ASC",
+    # Title matches first (as on PostgreSQL), then bm25 (lower is better).
+    RELEVANCE: (
+        f"(k.publication_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)) DESC, "
+        f"{BM25} ASC, k.date_sort DESC, k.publication_id DESC"
+    ),
+}
+
+
+def _where(match: str, filters) -> tuple[list[str], list]:
+    conditions, params = [], []
+    if match:
+        conditions.append(
+            f"k.publication_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+        )
+        params.append(match)
+    for column, value in (
+        ("department_ids", filters.department),
+        ("subject_ids", filters.subject),
+        ("keyword_ids", filters.keyword),
+        ("author_ids", filters.author),
+    ):
+        if value is not None:
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM json_each(k.{column}) WHERE value = %s)"
+            )
+            params.append(value)
+    for condition, value in (
+        ("k.document_type_id = %s", filters.document_type),
+        ("k.year >= %s", filters.year_from),
+        ("k.year <= %s", filters.year_to),
+    ):
+        if value is not None:
+            conditions.append(condition)
+            params.append(value)
+    return conditions or ["1"], params
+
+
+class SQLiteBackend(SearchBackend):
+    vendor = "sqlite"
+
+    def search(self, query, filters, sort, page, per_page) -> SearchPage:
+        parsed = parse_query(query)
+        match = parsed.to_fts5() if parsed else ""
+        if sort == RELEVANCE and not match:
+            sort = NEWEST
+        where, params = _where(match, filters)
+        condition = " AND ".join(where)
+        offset = (page - 1) * per_page
+        with connection.cursor() as cursor:
+            total, facets = self._summary(cursor, condition, params)
+            hits = []
+            if total and offset < min(total, MAX_RESULTS):
+                hits = self._page(
+                    cursor, match, condition, params, sort, offset, per_page
+                )
+        return SearchPage(hits, total, False, facets)
+
+    def _summary(self, cursor, condition, params):
+        matches = f"SELECT * FROM {KEYS} k WHERE {condition}"
+        cursor.execute(
+            f"""
+            WITH m AS ({matches})
+            SELECT 'total', 0, count(*) FROM m
+            UNION ALL SELECT 'year', year, count(*) FROM m GROUP BY year
+            UNION ALL SELECT 'type', document_type_id, count(*) FROM m
+                      GROUP BY document_type_id
+            UNION ALL SELECT 'department', j.value, count(*)
+                      FROM m, json_each(m.department_ids) j GROUP BY j.value
+            UNION ALL SELECT 'subject', j.value, count(*)
+                      FROM m, json_each(m.subject_ids) j GROUP BY j.value
+            UNION ALL SELECT * FROM (
+                SELECT 'keyword', j.value, count(*) AS n
+                FROM m, json_each(m.keyword_ids) j GROUP BY j.value
+                ORDER BY n DESC, j.value LIMIT {TOP_KEYWORDS})
+            """,
+            params,
+        )
+        total, facets = 0, {"year": [], "type": [], "department": [], "subject": []}
+        facets["keyword"] = []
+        for name, value, count in cursor.fetchall():
+            if name == "total":
+                total = count
+            else:
+                facets[name].append((value, count))
+        for name, values in facets.items():
+            if name == "year":
+                values.sort(reverse=True)
+            else:
+                values.sort(key=lambda pair: (-pair[1], pair[0]))
+        return total, facets
+
+    def _page(self, cursor, match, condition, params, sort, offset, limit):
+        order = _ORDERS[sort]
+        if sort == RELEVANCE:
+            title_match = f"{{title}} : ({match})"
+            # bm25() needs the FTS row of the match: join it.
+            cursor.execute(
+                f"""
+                SELECT k.publication_id FROM {KEYS} k
+                JOIN {FTS} ON {FTS}.rowid = k.publication_id
+                WHERE {FTS} MATCH %s AND {condition}
+                ORDER BY {order} LIMIT %s OFFSET %s""",
+                [match, *params, title_match, limit, offset],
+            )
+        else:
+            cursor.execute(
+                f"SELECT k.publication_id FROM {KEYS} k WHERE {condition} "
+                f"ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+        ids = [row[0] for row in cursor.fetchall()]
+        if not match or not ids:
+            return [Hit(pk) for pk in ids]
+        # Excerpts for the rows shown only.
+        placeholders = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"""
+            SELECT rowid, highlight({FTS}, 0, %s, %s),
+                   snippet({FTS}, {ABSTRACT_COLUMN}, %s, %s, ' … ', {SNIPPET_WORDS}),
+                   abstract
+            FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})""",
+            [MARK_START, MARK_STOP, MARK_START, MARK_STOP, match, *ids],
+        )
+        excerpts = {}
+        for pk, title, snippet, abstract in cursor.fetchall():
+            if MARK_START not in snippet:
+                # No match in the abstract: its opening words, as PostgreSQL does.
+                words = abstract.split()
+                snippet = " ".join(words[:SNIPPET_WORDS]) + (
+                    " …" if len(words) > SNIPPET_WORDS else ""
+                )
+            excerpts[pk] = (title, snippet)
+        return [
+            Hit(pk, highlighted(excerpts[pk][0]), highlighted(excerpts[pk][1]) or None)
+            if pk in excerpts
+            else Hit(pk)
+            for pk in ids
+        ]
+
+    def index(self, publication_ids: Iterable[int]) -> None:
+        ids = sorted({int(pk) for pk in publication_ids})
+        if not ids:
+            return
+        with transaction.atomic():
+            self.remove(ids)
+            self._write(documents_for(ids))
+
+    def remove(self, publication_ids: Iterable[int]) -> None:
+        ids = sorted({int(pk) for pk in publication_ids})
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", chunk
+                )
+                cursor.execute(
+                    f"DELETE FROM {KEYS} WHERE publication_id IN ({placeholders})",
+                    chunk,
+                )
+
+    def _write(self, documents) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS} (rowid, title, authors, keywords, subjects, "
+                "abstract, venue) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        d.publication_id,
+                        d.title,
+                        d.authors,
+                        d.keywords,
+                        d.subjects,
+                        d.abstract,
+                        d.venue,
+                    )
+                    for d in documents
+                ],
+            )
+            cursor.executemany(
+                f"INSERT INTO {KEYS} (publication_id, year, document_type_id, "
+                "date_sort, title_sort, department_ids, subject_ids, keyword_ids, "
+                "author_ids) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        d.publication_id,
+                        d.year,
+                        d.document_type_id,
+                        d.date_sort,
+                        d.title_sort,
+                        json.dumps(d.department_ids),
+                        json.dumps(d.subject_ids),
+                        json.dumps(d.keyword_ids),
+                        json.dumps(d.author_ids),
+                    )
+                    for d in documents
+                ],
+            )
+
+    def rebuild(self, progress: ProgressFactory | None = None) -> int:
+        from ..models import Publication
+
+        progress = progress or (lambda **kwargs: nullcontext(_NoProgress()))
+        ids = list(
+            Publication.objects.published().order_by("pk").values_list("pk", flat=True)
+        )
+        written = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS}")
+            cursor.execute(f"DELETE FROM {KEYS}")
+            with progress(total=len(ids), desc="Search documents") as bar:
+                for start in range(0, len(ids), REBUILD_BATCH):
+                    documents = documents_for(ids[start : start + REBUILD_BATCH])
+                    self._write(documents)
+                    written += len(documents)
+                    bar.update(len(documents))
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+        return written
+
+
+class _NoProgress:
+    def update(self, n: int = 1) -> None:
+        pass

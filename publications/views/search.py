@@ -1,0 +1,130 @@
+"""The search page /search/: full text, filters and facets; a query that is
+a record's DOI or PubMed ID goes straight to that record.
+
+Every input is read defensively: an over-long query is cut (with a
+message), a filter that names nothing or a year that is not one is ignored
+(with a message), a page past the results is a 404. Nothing a reader types
+gives a server error.
+"""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ..filters import SLUG_FILTERS, PublicationFilter
+from ..models import Publication
+from ..search import get_backend
+from ..search.base import MAX_RESULTS, NEWEST, RELEVANCE
+from ..search.facets import active_filters, build_facets, query_url
+from ..search.query import (
+    MAX_QUERY_LENGTH,
+    clean_query,
+    identifier_in_query,
+    parse_query,
+)
+
+PER_PAGE = 25
+LAST_PAGE = MAX_RESULTS // PER_PAGE
+
+
+def _page_number(value: str | None) -> int:
+    if value is None:
+        return 1
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        raise Http404("There is no such page.")
+    number = int(value)
+    if not 1 <= number <= LAST_PAGE:
+        raise Http404("There is no such page.")
+    return number
+
+
+def _ignored(form) -> list[str]:
+    """One message per filter that was ignored, naming the filter."""
+    messages = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        for error in errors:
+            messages.append(f"Ignored {label}: {error}")
+    return messages
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    text, truncated = clean_query(request.GET.get("q", ""))
+    identifier = identifier_in_query(text)
+    if identifier:
+        kind, value = identifier
+        record = Publication.objects.published().filter(**{kind: value}).first()
+        if record is not None:
+            return redirect(record)
+
+    filterset = PublicationFilter(request.GET, queryset=Publication.objects.none())
+    active = filterset.valid_data()
+    messages = _ignored(filterset.form)
+    if truncated:
+        messages.insert(
+            0,
+            f"Your search was longer than {MAX_QUERY_LENGTH} characters; "
+            "only its beginning was searched.",
+        )
+    parsed = parse_query(text)
+    if text and not parsed:
+        messages.append(
+            "Your search has no word to look for (only operators or exclusions), "
+            "so all records are listed."
+        )
+    sort = active.get("sort") or (RELEVANCE if parsed else NEWEST)
+    if sort == RELEVANCE and not parsed:
+        sort = NEWEST
+    number = _page_number(request.GET.get("page"))
+
+    result = get_backend().search(
+        text if parsed else "", filterset.search_filters(), sort, number, PER_PAGE
+    )
+    paginator = Paginator(range(min(result.total, MAX_RESULTS)), PER_PAGE)
+    try:
+        page_obj = paginator.page(number)
+    except InvalidPage as error:
+        raise Http404("There is no such page.") from error
+    if number > 1 and not result.hits:
+        # Past the ranked candidates of an estimated total.
+        raise Http404("There is no such page.")
+    publications = (
+        Publication.objects.published().for_listing().in_bulk(result.ids)
+        if result.ids
+        else {}
+    )
+    # The backend's order; a record unpublished since it was indexed drops out.
+    page_obj.object_list = [
+        (hit, publications[hit.publication_id])
+        for hit in result.hits
+        if hit.publication_id in publications
+    ]
+
+    path = request.path
+    return render(
+        request,
+        "search/search.html",
+        {
+            "query": text,
+            "max_query_length": MAX_QUERY_LENGTH,
+            "searched": bool(parsed),
+            "result": result,
+            "page_obj": page_obj,
+            "capped": result.total > MAX_RESULTS,
+            "max_results": MAX_RESULTS,
+            "sort": sort,
+            "filterset": filterset,
+            "active": active,
+            "hidden_filters": [
+                (name, request.GET[name]) for name in SLUG_FILTERS if name in active
+            ],
+            "messages_list": messages,
+            "facets": build_facets(result.facets, path, request.GET, active),
+            "active_filters": active_filters(path, request.GET, active),
+            "suggestion_url": (
+                query_url(path, request.GET, q=result.suggestion)
+                if result.suggestion
+                else None
+            ),
+        },
+    )
