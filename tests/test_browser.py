@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 from publications.demo.seed import seed_record_load
@@ -36,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+PAGES = ["home", "listing", "record", "search"]
 PHONE_WIDTH = 375
 # WCAG 2.2 AA (target-size among them) and axe's best practices (landmarks,
 # heading order, skip link).
@@ -74,7 +76,11 @@ def pages(django_db_serialized_rollback, transactional_db, live_server):
     departments = DepartmentFactory.create_batch(2)
     for year in (2019, 2020, 2021):
         PublicationFactory(pub_year=year, authors=3, departments=departments)
+    # Search reads its index, which fills at commit.
+    call_command("rebuild_search_index", verbosity=0)
     return {
+        "home": f"{live_server.url}/",
+        "search": f"{live_server.url}/search/?q=study",
         "listing": f"{live_server.url}/publications/",
         "record": f"{live_server.url}{seed.get_absolute_url()}",
     }
@@ -136,7 +142,7 @@ def open_page(browser):
         context.close()
 
 
-@pytest.mark.parametrize("name", ["listing", "record"])
+@pytest.mark.parametrize("name", PAGES)
 def test_page_renders_without_console_errors_or_failed_requests(pages, open_page, name):
     page, response, problems = open_page(pages[name])
 
@@ -150,7 +156,7 @@ def test_page_renders_without_console_errors_or_failed_requests(pages, open_page
     assert problems == []
 
 
-@pytest.mark.parametrize("name", ["listing", "record"])
+@pytest.mark.parametrize("name", PAGES)
 def test_page_does_not_scroll_sideways_on_a_phone(pages, open_page, name):
     page, _, problems = open_page(pages[name], width=PHONE_WIDTH)
 
@@ -160,7 +166,7 @@ def test_page_does_not_scroll_sideways_on_a_phone(pages, open_page, name):
 
 
 @pytest.mark.parametrize("width", [PHONE_WIDTH, 1280])
-@pytest.mark.parametrize("name", ["listing", "record"])
+@pytest.mark.parametrize("name", PAGES)
 def test_page_has_no_accessibility_violations(pages, open_page, name, width):
     page, _, _ = open_page(pages[name], width=width)
 
@@ -169,7 +175,7 @@ def test_page_has_no_accessibility_violations(pages, open_page, name, width):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("name", ["listing", "record"])
+@pytest.mark.parametrize("name", PAGES)
 def test_first_tab_focuses_the_visible_skip_link(pages, open_page, name):
     page, _, _ = open_page(pages[name])
 
