@@ -10,6 +10,21 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("publications/", listing.listing, name="listing"),
     path("search/", search.search, name="search"),
+    # A search's results as one citation file.
+    *(
+        path(
+            f"search/export.{extension}",
+            search.search_export,
+            {"fmt": fmt},
+            name=f"search_export_{name}",
+        )
+        for extension, fmt, name in [
+            ("bib", "bibtex", "bibtex"),
+            ("ris", "ris", "ris"),
+            ("json", "csl-json", "csl_json"),
+            ("xml", "endnote", "endnote"),
+        ]
+    ),
     path("publications/<int:pk>/", record.record, name="record"),
     path("publications/<int:pk>/<slug:slug>/", record.record, name="record_slug"),
     # One citation file per export format: cite.bib, cite.ris, cite.json, cite.xml.

@@ -78,3 +78,39 @@ def test_the_listing_offers_its_result_exports(client):
 
 def test_an_unknown_export_format_is_not_found(client):
     assert client.get("/publications/export.doc").status_code == 404
+
+
+def test_a_search_exports_its_results_in_its_order(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        PublicationFactory(title="Lymphoma outcomes", pub_year=2010)
+        PublicationFactory(title="Lymphoma in children", pub_year=2020)
+        PublicationFactory(title="Asthma in adults", pub_year=2015)
+
+    response = client.get("/search/export.ris", {"q": "lymphoma", "sort": "oldest"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="search-results.ris"'
+    )
+    entries = rispy.loads(body(response))
+    assert [entry["title"] for entry in entries] == [
+        "Lymphoma outcomes",
+        "Lymphoma in children",
+    ]
+
+
+def test_the_search_page_links_its_exports_with_the_same_query(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        PublicationFactory(title="Lymphoma outcomes")
+    tree = parse_valid_html(client.get("/search/", {"q": "lymphoma"}).content)
+    links = tree.findall(".//section[@aria-labelledby='export-heading']//a")
+    assert [link.get("href") for link in links] == [
+        "/search/export.bib?q=lymphoma",
+        "/search/export.ris?q=lymphoma",
+        "/search/export.json?q=lymphoma",
+        "/search/export.xml?q=lymphoma",
+    ]

@@ -72,6 +72,7 @@ def test_crawlers_may_fetch_records_listings_feeds_and_sitemaps(robots, path, ag
         "/years/2013/?keyword=perforin",
         "/publications/export.bib",
         "/publications/export.ris",
+        "/search/export.bib?q=hlh",
     ],
 )
 @pytest.mark.parametrize("agent", ["Googlebot", "SomeCrawler"])

@@ -10,7 +10,9 @@ gives a server error.
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
+from ..exports import EXPORT_FORMATS
 from ..filters import SLUG_FILTERS, PublicationFilter
 from ..models import Publication
 from ..search import get_backend
@@ -22,8 +24,16 @@ from ..search.query import (
     identifier_in_query,
     parse_query,
 )
+from .exports import export_response
 
 PER_PAGE = 25
+# Export formats and the suffix of their route names.
+EXPORT_ROUTES = [
+    ("bibtex", "bibtex"),
+    ("ris", "ris"),
+    ("csl-json", "csl_json"),
+    ("endnote", "endnote"),
+]
 LAST_PAGE = MAX_RESULTS // PER_PAGE
 
 
@@ -46,6 +56,26 @@ def _ignored(form) -> list[str]:
         for error in errors:
             messages.append(f"Ignored {label}: {error}")
     return messages
+
+
+def _sort(active: dict, parsed) -> str:
+    """Relevance needs words to rank by; without them, newest first."""
+    sort = active.get("sort") or (RELEVANCE if parsed else NEWEST)
+    return NEWEST if sort == RELEVANCE and not parsed else sort
+
+
+@require_safe
+def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The first MAX_RESULTS hits of a search, in its order, as one citation
+    file (the same query, filters and sort as the page)."""
+    text, _truncated = clean_query(request.GET.get("q", ""))
+    parsed = parse_query(text)
+    filterset = PublicationFilter(request.GET, queryset=Publication.objects.none())
+    sort = _sort(filterset.valid_data(), parsed)
+    result = get_backend().search(
+        text if parsed else "", filterset.search_filters(), sort, 1, MAX_RESULTS
+    )
+    return export_response(result.ids, fmt, "search-results")
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -72,9 +102,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "Your search has no word to look for (only operators or exclusions), "
             "so all records are listed."
         )
-    sort = active.get("sort") or (RELEVANCE if parsed else NEWEST)
-    if sort == RELEVANCE and not parsed:
-        sort = NEWEST
+    sort = _sort(active, parsed)
     number = _page_number(request.GET.get("page"))
 
     result = get_backend().search(
@@ -112,6 +140,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "capped": result.total > MAX_RESULTS,
             "max_results": MAX_RESULTS,
+            "exports": [
+                (EXPORT_FORMATS[key], f"publications:search_export_{route}")
+                for key, route in EXPORT_ROUTES
+            ],
             "sort": sort,
             "filterset": filterset,
             "active": active,
