@@ -11,19 +11,8 @@ urlpatterns = [
     path("publications/", listing.listing, name="listing"),
     path("search/", search.search, name="search"),
     # A search's results as one citation file.
-    *(
-        path(
-            f"search/export.{extension}",
-            search.search_export,
-            {"fmt": fmt},
-            name=f"search_export_{name}",
-        )
-        for extension, fmt, name in [
-            ("bib", "bibtex", "bibtex"),
-            ("ris", "ris", "ris"),
-            ("json", "csl-json", "csl_json"),
-            ("xml", "endnote", "endnote"),
-        ]
+    *exports.result_export_paths(
+        "search/export", search.search_export, "search_export"
     ),
     path("publications/<int:pk>/", record.record, name="record"),
     path("publications/<int:pk>/<slug:slug>/", record.record, name="record_slug"),
@@ -50,29 +39,8 @@ urlpatterns = [
         name="cite_endnote",
     ),
     # The newest records of the collection as one citation file.
-    path(
-        "publications/export.bib",
-        exports.listing_export,
-        {"fmt": "bibtex"},
-        name="export_bibtex",
-    ),
-    path(
-        "publications/export.ris",
-        exports.listing_export,
-        {"fmt": "ris"},
-        name="export_ris",
-    ),
-    path(
-        "publications/export.json",
-        exports.listing_export,
-        {"fmt": "csl-json"},
-        name="export_csl_json",
-    ),
-    path(
-        "publications/export.xml",
-        exports.listing_export,
-        {"fmt": "endnote"},
-        name="export_endnote",
+    *exports.result_export_paths(
+        "publications/export", exports.listing_export, "export"
     ),
     # FAIR Signposting: every link of a record (the page's Link header has a few).
     path("publications/<int:pk>/linkset", record.linkset, name="linkset"),

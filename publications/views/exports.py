@@ -4,6 +4,7 @@ and whole results (/publications/export.bib ...), streamed."""
 from collections.abc import Iterator, Sequence
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import path
 from django.views.decorators.http import require_safe
 
 from ..citation import permanent_url
@@ -49,6 +50,37 @@ def cite(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         f'inline; filename="{export.filename(publication)}"'
     )
     return response
+
+
+# Whole-result files: (registry key, URL suffix); routes are named
+# `<prefix>_<key with "-" as "_">`, e.g. export_csl_json, search_export_ris.
+RESULT_FORMATS = [
+    ("bibtex", "bib"),
+    ("ris", "ris"),
+    ("csl-json", "json"),
+    ("endnote", "xml"),
+]
+
+
+def result_export_links(route_prefix: str) -> list[tuple]:
+    """(export format, route name) for a page's "Export citations" links."""
+    return [
+        (EXPORT_FORMATS[key], f"publications:{route_prefix}_{key.replace('-', '_')}")
+        for key, _suffix in RESULT_FORMATS
+    ]
+
+
+def result_export_paths(route: str, view, route_prefix: str) -> list:
+    """URL patterns `<route>.<suffix>` for each whole-result format."""
+    return [
+        path(
+            f"{route}.{suffix}",
+            view,
+            {"fmt": key},
+            name=f"{route_prefix}_{key.replace('-', '_')}",
+        )
+        for key, suffix in RESULT_FORMATS
+    ]
 
 
 # A result export holds at most this many records; the page says so.

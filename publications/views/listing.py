@@ -8,19 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .. import stats
-from ..exports import EXPORT_FORMATS
 from ..models import Publication
 from ..paging import DateIndexedPaginator
-from .exports import EXPORT_LIMIT
+from .exports import EXPORT_LIMIT, result_export_links
 from .pagination import page_or_404
-
-# The whole collection's newest records as one file, per format.
-RESULT_EXPORTS = [
-    ("bibtex", "publications:export_bibtex"),
-    ("ris", "publications:export_ris"),
-    ("csl-json", "publications:export_csl_json"),
-    ("endnote", "publications:export_endnote"),
-]
 
 
 @dataclass(frozen=True)
@@ -64,7 +55,7 @@ def listing(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "year_groups": year_groups(page, stats.published_year_counts()),
             "published_count": paginator.count,
-            "exports": [(EXPORT_FORMATS[key], route) for key, route in RESULT_EXPORTS],
+            "exports": result_export_links("export"),
             "export_limit": EXPORT_LIMIT,
         },
     )

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from ..exports import EXPORT_FORMATS
 from ..filters import SLUG_FILTERS, PublicationFilter
 from ..models import Publication
 from ..search import get_backend
@@ -24,16 +23,9 @@ from ..search.query import (
     identifier_in_query,
     parse_query,
 )
-from .exports import export_response
+from .exports import export_response, result_export_links
 
 PER_PAGE = 25
-# Export formats and the suffix of their route names.
-EXPORT_ROUTES = [
-    ("bibtex", "bibtex"),
-    ("ris", "ris"),
-    ("csl-json", "csl_json"),
-    ("endnote", "endnote"),
-]
 LAST_PAGE = MAX_RESULTS // PER_PAGE
 
 
@@ -140,10 +132,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "capped": result.total > MAX_RESULTS,
             "max_results": MAX_RESULTS,
-            "exports": [
-                (EXPORT_FORMATS[key], f"publications:search_export_{route}")
-                for key, route in EXPORT_ROUTES
-            ],
+            "exports": result_export_links("search_export"),
             "sort": sort,
             "filterset": filterset,
             "active": active,
