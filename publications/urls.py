@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds
 from .oai import views as oai
-from .views import crawlers, exports, home, listing, record, search
+from .views import browse, crawlers, exports, home, listing, record, search
 
 app_name = "publications"
 
@@ -10,6 +10,17 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("publications/", listing.listing, name="listing"),
     path("search/", search.search, name="search"),
+    # Browse axes: trees and indexes, then one axis value's records.
+    path("departments/", browse.departments, name="departments"),
+    path("departments/<slug:slug>/", browse.department, name="department"),
+    path("subjects/", browse.subjects, name="subjects"),
+    path("subjects/<slug:slug>/", browse.subject, name="subject"),
+    path("years/", browse.years, name="years"),
+    re_path(r"^years/(?P<yyyy>[0-9]{4})/$", browse.year, name="year"),
+    path("types/<slug:slug>/", browse.document_type, name="type"),
+    path("keywords/<slug:slug>/", browse.keyword, name="keyword"),
+    path("authors/", browse.authors, name="authors"),
+    path("authors/<slug:slug>/", browse.author, name="author"),
     # A search's results as one citation file.
     *exports.result_export_paths(
         "search/export", search.search_export, "search_export"

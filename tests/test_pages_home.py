@@ -158,3 +158,19 @@ def test_permission_denied_page_extends_the_site_frame(rf, settings):
     tree = parse_valid_html(response.content)
     assert text(tree.find(".//h1")) == "Access denied"
     assert settings.REPOSITORY["NAME"] in text(tree.find(".//header"))
+
+
+def test_home_offers_every_browse_axis_and_search(client):
+    tree = parse_valid_html(client.get(HOME).content)
+    links = [
+        a.get("href")
+        for a in tree.iterfind(".//nav[@aria-labelledby='browse-heading']//a")
+    ]
+    assert links == [
+        "/publications/",
+        "/departments/",
+        "/subjects/",
+        "/years/",
+        "/authors/",
+    ]
+    assert tree.find(".//form[@role='search']").get("action") == "/search/"

@@ -24,30 +24,10 @@ from ..search.query import (
     parse_query,
 )
 from .exports import export_response, result_export_links
+from .pagination import ignored_filter_messages, page_number_or_404
 
 PER_PAGE = 25
 LAST_PAGE = MAX_RESULTS // PER_PAGE
-
-
-def _page_number(value: str | None) -> int:
-    if value is None:
-        return 1
-    if not value.isascii() or not value.isdigit() or len(value) > 6:
-        raise Http404("There is no such page.")
-    number = int(value)
-    if not 1 <= number <= LAST_PAGE:
-        raise Http404("There is no such page.")
-    return number
-
-
-def _ignored(form) -> list[str]:
-    """One message per filter that was ignored, naming the filter."""
-    messages = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else name
-        for error in errors:
-            messages.append(f"Ignored {label}: {error}")
-    return messages
 
 
 def _sort(active: dict, parsed) -> str:
@@ -81,7 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.none())
     active = filterset.valid_data()
-    messages = _ignored(filterset.form)
+    messages = ignored_filter_messages(filterset.form)
     if truncated:
         messages.insert(
             0,
@@ -95,7 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "so all records are listed."
         )
     sort = _sort(active, parsed)
-    number = _page_number(request.GET.get("page"))
+    number = page_number_or_404(request.GET.get("page"), LAST_PAGE)
 
     result = get_backend().search(
         text if parsed else "", filterset.search_filters(), sort, number, PER_PAGE
