@@ -37,6 +37,9 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("publications:department", args=[self.slug])
+
 
 class Subject(models.Model):
     """A discipline of the Digital Commons three-tiered taxonomy."""
@@ -63,6 +66,9 @@ class Subject(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("publications:subject", args=[self.slug])
 
 
 class Keyword(models.Model):
@@ -98,6 +104,9 @@ class Keyword(models.Model):
     def __str__(self):
         return self.term
 
+    def get_absolute_url(self):
+        return reverse("publications:keyword", args=[self.slug])
+
 
 class Person(BlankIdentifiersAsNull, models.Model):
     given_names = models.CharField("given name(s)", max_length=255, blank=True)
@@ -120,6 +129,9 @@ class Person(BlankIdentifiersAsNull, models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("publications:author", args=[self.slug])
 
     @property
     def display_name(self) -> str:
@@ -165,6 +177,9 @@ class DocumentType(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("publications:type", args=[self.slug])
 
 
 class Publication(BlankIdentifiersAsNull, models.Model):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from publications import services
 from publications.demo.seed import seed_record_load
-from publications.models import Publication, RelatedLink
+from publications.models import Authorship, Publication, RelatedLink
 from tests.factories import (
     DepartmentFactory,
     DocumentTypeFactory,
@@ -364,3 +364,29 @@ def test_record_page_makes_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert len(fields(response.content)) == 12  # every field shown
+
+
+def test_every_name_on_the_record_page_leads_to_its_browse_page(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed = seed_record_load()
+        person = PersonFactory(family_name="Henter", given_names="Jan-Inge")
+        Authorship.objects.create(
+            publication=seed, person=person, position=1, name_as_printed="Henter JI"
+        )
+    tree = parse_valid_html(client.get(record_url(seed)).content)
+    links = {
+        text(a): a.get("href") for a in tree.iterfind(".//dl[@class='fields']//dd/a")
+    }
+
+    assert links["Henter JI"] == f"/authors/{person.slug}/"
+    assert links["Department of Pediatrics"] == "/departments/department-of-pediatrics/"
+    assert links["Hemic and Lymphatic Diseases"] == (
+        "/subjects/hemic-and-lymphatic-diseases/"
+    )
+    assert links["Lymphohistiocytosis, Hemophagocytic"].startswith("/keywords/")
+    assert links["2013 Jun"] == "/years/2013/"
+    assert links["Article"] == "/types/article/"
+    for name in ("Henter JI", "Department of Pediatrics", "Pathology", "2013 Jun"):
+        assert client.get(links[name]).status_code == 200, name

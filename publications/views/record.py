@@ -87,12 +87,21 @@ def record(request: HttpRequest, pk: int, slug: str | None = None) -> HttpRespon
         "publications/record.html",
         {
             "publication": publication,
-            "authors": [a.display_name for a in publication.authorships.all()],
-            "departments": [
-                link.department.name for link in publication.department_links.all()
+            # (name, browse page) pairs: every name leads to its other records.
+            "authors": [
+                (a.display_name, a.person.get_absolute_url())
+                for a in publication.authorships.all()
             ],
-            "keywords": [keyword.term for keyword in publication.keywords.all()],
-            "disciplines": [subject.name for subject in publication.subjects.all()],
+            "departments": [
+                (link.department.name, link.department.get_absolute_url())
+                for link in publication.department_links.all()
+            ],
+            "keywords": [
+                (k.term, k.get_absolute_url()) for k in publication.keywords.all()
+            ],
+            "disciplines": [
+                (s.name, s.get_absolute_url()) for s in publication.subjects.all()
+            ],
             "doi_url": doi_url(publication.doi) if publication.doi else "",
             "source": source_line(publication),
             "related_resources": related_resources(publication),
