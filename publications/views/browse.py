@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -35,9 +35,8 @@ from ..search import SearchFilters, get_backend
 from ..search.base import MAX_RESULTS, NEWEST, RELEVANCE
 from ..search.facets import active_filters, build_facets
 from .pagination import ignored_filter_messages, page_number_or_404, page_or_404
+from .search import LAST_PAGE, PER_PAGE, results_page
 
-PER_PAGE = 25
-LAST_PAGE = MAX_RESULTS // PER_PAGE
 AUTHORS_PER_PAGE = 100
 LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 OTHER_LETTER = "other"  # family names that do not begin with A-Z
@@ -68,23 +67,7 @@ def _results(
     filters = replace(filterset.search_filters(), **fixed)
 
     result = get_backend().search("", filters, sort, number, PER_PAGE)
-    paginator = Paginator(range(min(result.total, MAX_RESULTS)), PER_PAGE)
-    try:
-        page_obj = paginator.page(number)
-    except InvalidPage as error:
-        raise Http404("There is no such page.") from error
-    if number > 1 and not result.hits:
-        raise Http404("There is no such page.")
-    publications = (
-        Publication.objects.published().for_listing().in_bulk(result.ids)
-        if result.ids
-        else {}
-    )
-    page_obj.object_list = [
-        (hit, publications[hit.publication_id])
-        for hit in result.hits
-        if hit.publication_id in publications
-    ]
+    page_obj = results_page(result, number)
     # The page's own axis is not a facet: every record on it shares the value.
     own = {"year"} if "year" in fixed_params else set(fixed_params)
     facets = [

@@ -30,6 +30,31 @@ PER_PAGE = 25
 LAST_PAGE = MAX_RESULTS // PER_PAGE
 
 
+def results_page(result, number: int):
+    """Page `number` of a backend result, its hits paired with their records
+    (one query), in the backend's order; shared by search and browse pages."""
+    paginator = Paginator(range(min(result.total, MAX_RESULTS)), PER_PAGE)
+    try:
+        page_obj = paginator.page(number)
+    except InvalidPage as error:
+        raise Http404("There is no such page.") from error
+    if number > 1 and not result.hits:
+        # Past the ranked candidates of an estimated total.
+        raise Http404("There is no such page.")
+    publications = (
+        Publication.objects.published().for_listing().in_bulk(result.ids)
+        if result.ids
+        else {}
+    )
+    # A record unpublished since it was indexed drops out.
+    page_obj.object_list = [
+        (hit, publications[hit.publication_id])
+        for hit in result.hits
+        if hit.publication_id in publications
+    ]
+    return page_obj
+
+
 def _sort(active: dict, parsed) -> str:
     """Relevance needs words to rank by; without them, newest first."""
     sort = active.get("sort") or (RELEVANCE if parsed else NEWEST)
@@ -80,25 +105,7 @@ def search(request: HttpRequest) -> HttpResponse:
     result = get_backend().search(
         text if parsed else "", filterset.search_filters(), sort, number, PER_PAGE
     )
-    paginator = Paginator(range(min(result.total, MAX_RESULTS)), PER_PAGE)
-    try:
-        page_obj = paginator.page(number)
-    except InvalidPage as error:
-        raise Http404("There is no such page.") from error
-    if number > 1 and not result.hits:
-        # Past the ranked candidates of an estimated total.
-        raise Http404("There is no such page.")
-    publications = (
-        Publication.objects.published().for_listing().in_bulk(result.ids)
-        if result.ids
-        else {}
-    )
-    # The backend's order; a record unpublished since it was indexed drops out.
-    page_obj.object_list = [
-        (hit, publications[hit.publication_id])
-        for hit in result.hits
-        if hit.publication_id in publications
-    ]
+    page_obj = results_page(result, number)
 
     path = request.path
     return render(
