@@ -28,7 +28,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -59,59 +58,6 @@ def arguments() -> argparse.Namespace:
         help="create the requested harvest index for the run, drop it after",
     )
     return parser.parse_args()
-
-
-def database_create(url: str) -> None:
-    """CREATE DATABASE when it does not exist yet (connecting to "postgres")."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            print(f"Creating database {name}")
-            connection.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-            )
-
-
-def database_fill(count: int, seed: int) -> None:
-    """Migrate, and load the demo records unless they are there."""
-    from django.core.management import call_command
-
-    from publications.models import Publication
-
-    call_command("migrate", verbosity=0)
-    present = Publication.objects.filter(doi__startswith="10.5555/demo.").count()
-    if present == count:
-        print(f"Reusing the database: it holds {count:,} demo records.")
-        return
-    if present:
-        sys.exit(
-            f"The database holds {present:,} demo records, not {count:,}: it may "
-            "still be loading; wait, drop it, or pass another --database-url."
-        )
-    print(f"Loading {count:,} demo records (seed_demo --seed {seed})")
-    call_command("seed_demo", count=count, seed=seed, no_search_index=True)
-
-
-def route_oai() -> str:
-    """The URLconf to harvest through: the project's once it routes /oai,
-    until then the test suite's, which adds it."""
-    from django.conf import settings
-    from django.urls import Resolver404, clear_url_caches, resolve
-
-    try:
-        resolve("/oai")
-    except Resolver404:
-        settings.ROOT_URLCONF = "tests.oai_urls"
-        clear_url_caches()
-    return settings.ROOT_URLCONF
 
 
 def rss_kib() -> int:
@@ -238,10 +184,12 @@ def main() -> None:
     url = options.database_url or (
         f"postgres://postgres@127.0.0.1:5432/bench_{options.count}"
     )
+    sys.path.insert(0, str(ROOT))
+    from bench.pages import database_create, database_fill
+
     database_create(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    sys.path.insert(0, str(ROOT))
 
     import django
 
@@ -254,7 +202,7 @@ def main() -> None:
 
     database_fill(options.count, options.seed)
     settings.OAI_LIST_RECORDS_PAGE_SIZE = options.page_size
-    urlconf = route_oai()
+    urlconf = settings.ROOT_URLCONF
     if options.with_index:
         print("Creating the harvest index for this run")
         index_create()
