@@ -123,3 +123,24 @@ def highlighted(text: str | None) -> SafeString | None:
     return mark_safe(  # noqa: S308 - escaped above; only our tags are added
         escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     )
+
+
+def facet_counts(rows) -> tuple[int, dict[str, list[tuple]]]:
+    """(total, {facet: [(value, count)]}) from the engines' (facet, value,
+    count) rows, where the facet "total" carries the match count: years
+    newest first, every other facet most frequent first."""
+    total = 0
+    facets: dict[str, list[tuple]] = {
+        name: [] for name in ("year", "type", "department", "subject", "keyword")
+    }
+    for name, value, count in rows:
+        if name == "total":
+            total = count
+        else:
+            facets[name].append((value, count))
+    for name, values in facets.items():
+        if name == "year":
+            values.sort(reverse=True)
+        else:
+            values.sort(key=lambda pair: (-pair[1], pair[0]))
+    return total, facets

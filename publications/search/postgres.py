@@ -51,6 +51,7 @@ from .base import (
     SearchBackend,
     SearchFilters,
     SearchPage,
+    facet_counts,
     highlighted,
 )
 from .document import WEIGHTS
@@ -161,19 +162,7 @@ def _where(text: str, filters: SearchFilters) -> tuple[list[str], dict]:
 
 def _facet_rows(cursor, where: list[str], params: dict) -> tuple[int, dict]:
     cursor.execute(_FACETS.format(where=" AND ".join(where)), params)
-    total, facets = 0, {"year": [], "type": [], "department": [], "subject": []}
-    facets["keyword"] = []
-    for name, value, count in cursor.fetchall():
-        if name == "total":
-            total = count
-        else:
-            facets[name].append((value, count))
-    for name, values in facets.items():
-        if name == "year":
-            values.sort(reverse=True)
-        else:
-            values.sort(key=lambda pair: (-pair[1], pair[0]))
-    return total, facets
+    return facet_counts(cursor.fetchall())
 
 
 class PostgresBackend(SearchBackend):

@@ -30,6 +30,7 @@ from .base import (
     ProgressFactory,
     SearchBackend,
     SearchPage,
+    facet_counts,
     highlighted,
 )
 from .document import PARTS, WEIGHTS, documents_for
@@ -126,19 +127,7 @@ class SQLiteBackend(SearchBackend):
             """,
             params,
         )
-        total, facets = 0, {"year": [], "type": [], "department": [], "subject": []}
-        facets["keyword"] = []
-        for name, value, count in cursor.fetchall():
-            if name == "total":
-                total = count
-            else:
-                facets[name].append((value, count))
-        for name, values in facets.items():
-            if name == "year":
-                values.sort(reverse=True)
-            else:
-                values.sort(key=lambda pair: (-pair[1], pair[0]))
-        return total, facets
+        return facet_counts(cursor.fetchall())
 
     def _page(self, cursor, match, condition, params, sort, offset, limit):
         order = _ORDERS[sort]
