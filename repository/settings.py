@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "publications",
+    "ingest",
 ]
 
 MIDDLEWARE = [
@@ -137,9 +138,19 @@ STORAGES = {
     },
 }
 
-# Uploads stay small in memory; the ingest pages set their own limits.
+# Uploaded import files are kept (not served) so a batch can be checked,
+# applied and retried in the background.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Uploads stay small in memory; larger ones stream to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Import files larger than this are refused with a message saying so.
+INGEST_MAX_FILE_SIZE = int(os.environ.get("INGEST_MAX_FILE_SIZE", 250 * 1024 * 1024))
+# A batch still checking or applying with no progress for this long was cut
+# off (a server restart) and is shown as failed, ready to retry.
+INGEST_STALE_SECONDS = int(os.environ.get("INGEST_STALE_SECONDS", 120))
 
 # Security: strict by default when DEBUG is off (clean under check --deploy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
