@@ -46,7 +46,7 @@ from .cleaning import (
     validation_message,
 )
 from .datetext import parse_date_text
-from .textfile import decode_text
+from .textfile import read_text
 
 SNIFF = re.compile(rb"(?m)^\s*@\s*[A-Za-z]+\s*[{(]")
 DOI_URL = re.compile(r"(?i)^https?://(?:dx\.)?doi\.org/")
@@ -80,12 +80,9 @@ class BibTeXParser(Parser):
 
     def read(self, stream: BinaryIO) -> Iterator[ParsedItem]:
         file_log = IssueLog(None)
-        text = decode_text(stream.read(), file_log)
+        text = read_text(stream, file_log)
         yield from file_log.issues
         if text is None:
-            return
-        if not text.strip():
-            yield ImportIssue(None, "", "The file is empty.")
             return
         reader = EntryReader()
         row = 0

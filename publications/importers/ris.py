@@ -36,7 +36,7 @@ from .cleaning import (
 )
 from .datetext import parse_date_text, parse_full_date
 from .names import split_inverted_name
-from .textfile import decode_text
+from .textfile import read_text
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 SNIFF = re.compile(rb"(?m)^(?:\xef\xbb\xbf)?\s*TY  - ")
@@ -68,12 +68,9 @@ class RISParser(Parser):
 
     def read(self, stream: BinaryIO) -> Iterator[ParsedItem]:
         file_log = IssueLog(None)
-        text = decode_text(stream.read(), file_log)
+        text = read_text(stream, file_log)
         yield from file_log.issues
         if text is None:
-            return
-        if not text.strip():
-            yield ImportIssue(None, "", "The file is empty.")
             return
         row = 0
         for start_line, lines, complete in split_records(text.splitlines()):

@@ -15,7 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .base import ImportIssue, ParsedItem, Parser
 from .cleaning import IssueLog, clean_text
 from .digital_commons import SheetError, read_sheet
-from .textfile import decode_text
+from .textfile import read_text
 
 # What openpyxl raises on a damaged or hostile workbook: not a zip, parts
 # missing, XML that does not parse, or entities (which defusedxml refuses).
@@ -41,12 +41,9 @@ class DigitalCommonsCSVParser(Parser):
 
     def read(self, stream: BinaryIO) -> Iterator[ParsedItem]:
         log = IssueLog(None)
-        text = decode_text(stream.read(), log)
+        text = read_text(stream, log)
         yield from log.issues
         if text is None:
-            return
-        if not text.strip():
-            yield ImportIssue(None, "", "The file is empty.")
             return
         header = text.split("\n", 1)[0]
         # Excel writes ";" where the decimal mark is a comma, tabs for "Unicode text".

@@ -6,10 +6,21 @@ refused with a message rather than guessed at.
 """
 
 import codecs
+from typing import BinaryIO
 
 from .cleaning import IssueLog
 
 SAVE_AS_UTF8 = "Save it as UTF-8 (in Excel: “CSV UTF-8”) and upload it again."
+
+
+def read_text(stream: BinaryIO, log: IssueLog) -> str | None:
+    """The whole file as text, or None when it cannot be read or is empty
+    (the reason is in `log`)."""
+    text = decode_text(stream.read(), log)
+    if text is not None and not text.strip():
+        log.error("", "The file is empty.")
+        return None
+    return text
 
 
 def decode_text(data: bytes, log: IssueLog) -> str | None:
