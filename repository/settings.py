@@ -152,6 +152,20 @@ INGEST_MAX_FILE_SIZE = int(os.environ.get("INGEST_MAX_FILE_SIZE", 250 * 1024 * 1
 # off (a server restart) and is shown as failed, ready to retry.
 INGEST_STALE_SECONDS = int(os.environ.get("INGEST_STALE_SECONDS", 120))
 
+# Records looked up or harvested over HTTP (ingest/http.py): the services
+# called, each request's timeout in seconds, retries after 429/5xx/timeouts,
+# the first retry's wait (doubling after), and the largest response read.
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")
+NCBI_EUTILS_URL = os.environ.get(
+    "NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+# Optional: with a key NCBI allows 10 requests a second instead of 3.
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+INGEST_HTTP_TIMEOUT = float(os.environ.get("INGEST_HTTP_TIMEOUT", 20))
+INGEST_HTTP_RETRIES = int(os.environ.get("INGEST_HTTP_RETRIES", 3))
+INGEST_HTTP_BACKOFF = float(os.environ.get("INGEST_HTTP_BACKOFF", 2))
+INGEST_HTTP_MAX_BYTES = int(os.environ.get("INGEST_HTTP_MAX_BYTES", 64 * 1024 * 1024))
+
 # Security: strict by default when DEBUG is off (clean under check --deploy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")

@@ -21,6 +21,7 @@ from .base import (
 )
 from .bibtex import BibTeXParser
 from .crossref import CrossrefParser
+from .oai_dc import OAIDublinCoreParser
 from .pubmed import PubMedParser
 from .ris import RISParser
 from .spreadsheet import DigitalCommonsCSVParser, DigitalCommonsXLSXParser
@@ -50,6 +51,7 @@ PARSERS: dict[str, Parser] = {
     parser.name: parser
     for parser in (
         PubMedParser(),
+        OAIDublinCoreParser(),
         RISParser(),
         BibTeXParser(),
         CrossrefParser(),
