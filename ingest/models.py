@@ -131,6 +131,9 @@ class ImportBatch(models.Model):
     # Filled when the plan is made and when it is applied.
     counts = models.JSONField(default=dict, blank=True)
     failure = models.TextField(blank=True)
+    # Issues about the whole file rather than a row (an encoding guessed, an
+    # unknown column), as ImportRow.issues with a "row" number or None.
+    issues = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

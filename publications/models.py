@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -13,6 +14,7 @@ from .fields import (
     PubMedIDField,
 )
 from .querysets import PublicationQuerySet
+from .titles import TITLE_KEY_LENGTH, TITLE_PREFIX_LENGTH
 
 
 class Department(models.Model):
@@ -191,6 +193,11 @@ class Publication(BlankIdentifiersAsNull, models.Model):
     title = models.CharField(max_length=1000)
     # Only decorates URLs (the canonical one has none), so it needs no index.
     slug = models.SlugField(max_length=80, blank=True, editable=False, db_index=False)
+    # The title reduced to letters and digits (publications.titles), set by
+    # publication_prepare: how the import finds a record it already has.
+    title_key = models.CharField(
+        max_length=TITLE_KEY_LENGTH, blank=True, default="", editable=False
+    )
     abstract = models.TextField(
         blank=True,
         help_text="Paragraphs, italics, bold, sub- and superscript are kept.",
@@ -286,6 +293,14 @@ class Publication(BlankIdentifiersAsNull, models.Model):
             # Admin changelist: filter by status, newest changes first.
             models.Index(
                 fields=["status", "-updated_at"], name="pub_status_updated_idx"
+            ),
+            # The import's duplicate check: records whose title key starts
+            # like an incoming one's, in the years around it, for a whole
+            # chunk of incoming records in one query (ingest.matching).
+            models.Index(
+                Substr("title_key", 1, TITLE_PREFIX_LENGTH),
+                models.F("pub_year"),
+                name="pub_title_key_idx",
             ),
         ]
 

@@ -7,92 +7,298 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('publications', '0005_lean_indexes'),
+        ("publications", "0005_lean_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HarvestSource',
+            name="HarvestSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('base_url', models.URLField(max_length=500, verbose_name='base URL')),
-                ('metadata_prefix', models.CharField(choices=[('oai_dc', 'Dublin Core (oai_dc)'), ('dcq', 'Qualified Dublin Core, as Digital Commons (dcq)'), ('qdc', 'Qualified Dublin Core (qdc)')], default='oai_dc', max_length=20)),
-                ('set_spec', models.CharField(blank=True, max_length=255, verbose_name='set')),
-                ('harvested_until', models.DateTimeField(blank=True, help_text='The next harvest asks for records changed from this time on.', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("base_url", models.URLField(max_length=500, verbose_name="base URL")),
+                (
+                    "metadata_prefix",
+                    models.CharField(
+                        choices=[
+                            ("oai_dc", "Dublin Core (oai_dc)"),
+                            ("dcq", "Qualified Dublin Core, as Digital Commons (dcq)"),
+                            ("qdc", "Qualified Dublin Core (qdc)"),
+                        ],
+                        default="oai_dc",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "set_spec",
+                    models.CharField(blank=True, max_length=255, verbose_name="set"),
+                ),
+                (
+                    "harvested_until",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="The next harvest asks for records changed from this time on.",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('file', 'Uploaded file'), ('harvest', 'OAI-PMH harvest'), ('lookup', 'DOI / PubMed ID lookup'), ('bulk_edit', 'Bulk edit spreadsheet')], default='file', max_length=20)),
-                ('file', models.FileField(blank=True, upload_to='imports/%Y/%m/')),
-                ('filename', models.CharField(blank=True, max_length=255)),
-                ('format', models.CharField(blank=True, max_length=30)),
-                ('mode', models.CharField(choices=[('all', 'All or nothing: a failure leaves the catalogue as it was'), ('per_row', 'Row by row: apply what can be applied, report the rest')], default='all', max_length=10)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('planning', 'Checking'), ('planned', 'Ready to review'), ('applying', 'Applying'), ('applied', 'Applied'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(blank=True, null=True)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('failure', models.TextField(blank=True)),
-                ('applied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('harvest_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='batches', to='ingest.harvestsource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("file", "Uploaded file"),
+                            ("harvest", "OAI-PMH harvest"),
+                            ("lookup", "DOI / PubMed ID lookup"),
+                            ("bulk_edit", "Bulk edit spreadsheet"),
+                        ],
+                        default="file",
+                        max_length=20,
+                    ),
+                ),
+                ("file", models.FileField(blank=True, upload_to="imports/%Y/%m/")),
+                ("filename", models.CharField(blank=True, max_length=255)),
+                ("format", models.CharField(blank=True, max_length=30)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            (
+                                "all",
+                                "All or nothing: a failure leaves the catalogue as it was",
+                            ),
+                            (
+                                "per_row",
+                                "Row by row: apply what can be applied, report the rest",
+                            ),
+                        ],
+                        default="all",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("planning", "Checking"),
+                            ("planned", "Ready to review"),
+                            ("applying", "Applying"),
+                            ("applied", "Applied"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(blank=True, null=True)),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("failure", models.TextField(blank=True)),
+                ("issues", models.JSONField(blank=True, default=list)),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "harvest_source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="batches",
+                        to="ingest.harvestsource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('apply_importbatch', 'Can apply import batches')],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("apply_importbatch", "Can apply import batches")],
             },
         ),
         migrations.CreateModel(
-            name='AffiliationRule',
+            name="AffiliationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pattern', models.CharField(help_text='Text the affiliation must contain, e.g. “Department of Pediatrics”. Case and accents are ignored.', max_length=255)),
-                ('position', models.PositiveSmallIntegerField(default=100)),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliation_rules', to='publications.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "pattern",
+                    models.CharField(
+                        help_text="Text the affiliation must contain, e.g. “Department of Pediatrics”. Case and accents are ignored.",
+                        max_length=255,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=100)),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliation_rules",
+                        to="publications.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pattern'],
-                'constraints': [models.UniqueConstraint(fields=('pattern', 'department'), name='affiliation_rule_unique')],
+                "ordering": ["position", "pattern"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pattern", "department"), name="affiliation_rule_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('title', models.CharField(blank=True, max_length=1000)),
-                ('record', models.JSONField(blank=True, null=True)),
-                ('issues', models.JSONField(blank=True, default=list)),
-                ('match_kind', models.CharField(blank=True, choices=[('', 'No match'), ('record', 'Record id'), ('doi', 'DOI'), ('pmid', 'PubMed ID'), ('title', 'Title and year')], max_length=10)),
-                ('similarity', models.FloatField(blank=True, null=True)),
-                ('diff', models.JSONField(blank=True, default=dict)),
-                ('action', models.CharField(choices=[('create', 'Create a new record'), ('update', 'Update the matching record'), ('skip', 'Skip')], default='create', max_length=10)),
-                ('outcome', models.CharField(choices=[('pending', 'Pending'), ('created', 'Created'), ('updated', 'Updated'), ('unchanged', 'Unchanged'), ('skipped', 'Skipped'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('message', models.TextField(blank=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='ingest.importbatch')),
-                ('match', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='publications.publication')),
-                ('publication', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_rows', to='publications.publication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("title", models.CharField(blank=True, max_length=1000)),
+                ("record", models.JSONField(blank=True, null=True)),
+                ("issues", models.JSONField(blank=True, default=list)),
+                (
+                    "match_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No match"),
+                            ("record", "Record id"),
+                            ("doi", "DOI"),
+                            ("pmid", "PubMed ID"),
+                            ("title", "Title and year"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("similarity", models.FloatField(blank=True, null=True)),
+                ("diff", models.JSONField(blank=True, default=dict)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Create a new record"),
+                            ("update", "Update the matching record"),
+                            ("skip", "Skip"),
+                        ],
+                        default="create",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("created", "Created"),
+                            ("updated", "Updated"),
+                            ("unchanged", "Unchanged"),
+                            ("skipped", "Skipped"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="ingest.importbatch",
+                    ),
+                ),
+                (
+                    "match",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="publications.publication",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="import_rows",
+                        to="publications.publication",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['batch', 'row_number'],
-                'constraints': [models.UniqueConstraint(fields=('batch', 'row_number'), name='import_row_unique_number')],
+                "ordering": ["batch", "row_number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("batch", "row_number"), name="import_row_unique_number"
+                    )
+                ],
             },
         ),
     ]

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from ..dates import MONTH_ABBREVIATIONS, PartialDate
 from ..identifiers import orcid_checksum
 from ..sanitize import sanitize_abstract
+from ..titles import title_key
 from . import names, prose
 from .draws import Weighted, between, one
 
@@ -218,6 +219,7 @@ class RecordGenerator:
         doi = f"{DOI_PREFIX}{serial:08d}"
         fields = {
             "title": title,
+            "title_key": title_key(title),
             "slug": slugify(title)[:80].strip("-"),
             "abstract": sanitize_abstract(prose.abstract(rng, kind, facts)),
             "pub_year": date.year,

@@ -43,6 +43,7 @@ PERSON_COLUMNS = (
 PUBLICATION_COLUMNS = (
     "id",
     "title",
+    "title_key",
     "slug",
     "abstract",
     "pub_year",

@@ -132,6 +132,9 @@ class NormalisedRecord:
     related_links: tuple[NormalisedLink, ...] = ()
     embargo_date: datetime.date | None = None
     notes: str = ""
+    # This repository's own record id, from a bulk-edit spreadsheet exported
+    # here: the record the row updates.
+    record_id: int | None = None
 
     def __post_init__(self):
         # A parser bug, not bad input: parsers map every source type to one of these.

@@ -9,7 +9,8 @@ June 2013 ...), `author1_fname`, `author1_mname`, `author1_lname`,
 `author1_is_corporate` and so on for author2..authorN, `doi`,
 `custom_citation`, `volnum`, `issnum`, `fpage`, `lpage`, `embargo_date`,
 `fulltext_url`, `comments`, and `pmid`, `pmcid`, `source_publication` where a
-site adds them. Row numbers in issues are the spreadsheet's own (the header
+site adds them; `id`, this repository's record id, in a bulk-edit spreadsheet
+exported from it. Row numbers in issues are the spreadsheet's own (the header
 is row 1).
 """
 
@@ -47,6 +48,7 @@ from .cleaning import (
 from .datetext import parse_date_text, parse_full_date
 
 COLUMNS = (
+    "id",
     "title",
     "abstract",
     "keywords",
@@ -226,6 +228,7 @@ def read_row(values: dict[str, Any], row: int) -> Iterator[ParsedItem]:
             log.error("fulltext_url", f"“{url}” is not a web address (http or https).")
     authors = tuple(read_authors(values, log))
     embargo = read_embargo(values.get("embargo_date"), log)
+    record_id = read_record_id(get("id"), log)
 
     # Built first: building it may log issues, which go before it.
     record = NormalisedRecord(
@@ -261,9 +264,21 @@ def read_row(values: dict[str, Any], row: int) -> Iterator[ParsedItem]:
         related_links=tuple(links),
         embargo_date=embargo,
         notes=cell_text(values.get("comments")).strip(),
+        record_id=record_id,
     )
     yield from log.issues
     yield record
+
+
+def read_record_id(text: str, log: IssueLog) -> int | None:
+    """The `id` column of a bulk-edit spreadsheet: a record number, or empty
+    for a new record."""
+    if not text:
+        return None
+    if text.isascii() and text.isdecimal() and int(text) > 0:
+        return int(text)
+    log.error("id", f"“{text}” is not a record id (a whole number such as 1234).")
+    return None
 
 
 def read_date(value: Any, log: IssueLog) -> PartialDate | None:

@@ -1,0 +1,288 @@
+"""The dry run: every input row matched, resolved and checked, written as an
+ImportRow with what applying it would do. Nothing in the catalogue changes.
+
+Rows are read from the parser's stream and planned a chunk at a time, so
+memory does not grow with the file and the number of queries grows with the
+number of chunks, not rows (matching.py, resolving.py, diffs.py each read a
+chunk's worth in a query per kind).
+"""
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from django.db import transaction
+from django.utils import timezone
+
+from publications.importers import (
+    ImportIssue,
+    NormalisedRecord,
+    Severity,
+    get_parser,
+)
+from publications.importers.base import flag_duplicates
+
+from . import diffs
+from .building import blocking_issues
+from .matching import lookup_chunk
+from .models import ImportBatch, ImportRow
+from .reading import FileIssues, InputRow, input_rows
+from .records import issue_to_data, record_to_data
+from .resolving import Resolver
+from .rowwrites import rows_insert
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1000
+# flag_duplicates' words for a record that repeats an earlier row.
+REPEAT = re.compile(r"has the same .+ as row (\d+)")
+Progress = Callable[[int, int | None], object] | None
+
+
+def chunks(rows: Iterable[InputRow], size: int) -> Iterator[list[InputRow]]:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def batch_items(batch: ImportBatch, items) -> Iterator:
+    """The parsed stream: `items` when given (a harvest, a lookup), else the
+    batch's file through its format's parser."""
+    if items is not None:
+        # Repeats within a harvest are flagged as in a file; an issue flagged
+        # twice is kept once (input_rows' callers dedupe).
+        yield from flag_duplicates(items)
+        return
+    parser = get_parser(batch.format)
+    with batch.file.open("rb") as stream:
+        yield from parser.parse(stream)
+
+
+def plan(
+    *,
+    batch: ImportBatch,
+    items=None,
+    progress: Progress = None,
+    update_matched: bool = False,
+    chunk_size: int = CHUNK,
+) -> ImportBatch:
+    now = timezone.now()
+    batch.status = ImportBatch.Status.PLANNING
+    batch.started_at = batch.heartbeat_at = now
+    batch.finished_at = None
+    batch.progress_done, batch.progress_total = 0, None
+    batch.counts, batch.failure, batch.issues = {}, "", []
+    with transaction.atomic():
+        batch.rows.all().delete()
+        batch.save()
+
+    file_issues = FileIssues()
+    counts = dict.fromkeys(
+        (
+            "rows",
+            "records",
+            "create",
+            "update",
+            "skip",
+            "unchanged",
+            "errors",
+            "warnings",
+        ),
+        0,
+    )
+    planner = ChunkPlanner(batch, update_matched=update_matched)
+    try:
+        for chunk in chunks(
+            input_rows(batch_items(batch, items), file_issues), chunk_size
+        ):
+            with transaction.atomic():
+                rows = planner.plan(chunk)
+                rows_insert(rows)
+                for row in rows:
+                    _count(counts, row)
+                batch.progress_done = counts["rows"]
+                batch.heartbeat_at = timezone.now()
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    progress_done=batch.progress_done, heartbeat_at=batch.heartbeat_at
+                )
+            if progress:
+                progress(batch.progress_done, None)
+    except Exception as error:
+        logger.exception("Planning import batch %s failed", batch.pk)
+        return _finish(
+            batch,
+            counts,
+            file_issues,
+            failure=f"The file could not be read: {error}",
+        )
+    failure = ""
+    if not counts["records"]:
+        # Nothing could be read: the file's problems are the batch's.
+        errors = [i.message for i in file_issues.errors]
+        for row in batch.rows.order_by("row_number"):
+            errors += [i["message"] for i in row.issues if i["severity"] == "error"]
+        failure = " ".join(errors) or "The file holds no records."
+    return _finish(batch, counts, file_issues, failure=failure)
+
+
+def _finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
+    batch.counts = counts
+    batch.issues = [
+        issue_to_data(issue, row=issue.row)
+        for issue in dict.fromkeys(file_issues.issues)
+    ]
+    batch.failure = failure
+    batch.status = ImportBatch.Status.FAILED if failure else ImportBatch.Status.PLANNED
+    batch.progress_total = counts["rows"]
+    batch.finished_at = batch.heartbeat_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def _count(counts: dict, row: ImportRow) -> None:
+    counts["rows"] += 1
+    counts["records"] += row.record is not None
+    if row.action == ImportRow.Action.SKIP and row.message == UNCHANGED:
+        counts["unchanged"] += 1
+    else:
+        counts[row.action] += 1
+    severities = {issue["severity"] for issue in row.issues}
+    if Severity.ERROR in severities:
+        counts["errors"] += 1
+    elif Severity.WARNING in severities:
+        counts["warnings"] += 1
+
+
+UNCHANGED = "unchanged"
+
+
+class ChunkPlanner:
+    """Plans chunks of one batch, keeping what later chunks need: the
+    resolver's caches and the record ids seen so far."""
+
+    def __init__(self, batch: ImportBatch, *, update_matched: bool):
+        self.batch = batch
+        self.update_matched = update_matched
+        self.resolver = Resolver()
+        self.record_ids: dict[int, int] = {}
+
+    def plan(self, chunk: list[InputRow]) -> list[ImportRow]:
+        records = [row.record for row in chunk if row.record is not None]
+        lookup = lookup_chunk(records)
+        self.resolver.prefetch(records)
+        olds = diffs.snapshots(m.publication_id for m in lookup.matches.values())
+        planned = []
+        for row in chunk:
+            if row.record is None:
+                planned.append(self._unreadable(row))
+            else:
+                planned.append(self._row(row, lookup, olds))
+        return planned
+
+    def _unreadable(self, row: InputRow) -> ImportRow:
+        return ImportRow(
+            batch=self.batch,
+            row_number=row.number,
+            record=None,
+            issues=[issue_to_data(i) for i in dict.fromkeys(row.issues)],
+            action=ImportRow.Action.SKIP,
+            message="The row could not be read.",
+        )
+
+    def _row(self, row: InputRow, lookup, olds) -> ImportRow:
+        record: NormalisedRecord = row.record
+        resolution = self.resolver.resolve(record)
+        issues = [issue_to_data(i) for i in dict.fromkeys(row.issues)]
+        issues += [issue_to_data(i) for i in resolution.issues]
+        match = lookup.matches.get(record.source_row)
+        planned = ImportRow(
+            batch=self.batch,
+            row_number=row.number,
+            title=record.title[:1000],
+            record=record_to_data(record),
+            issues=issues,
+        )
+        if match is not None:
+            planned.match_kind = match.kind
+            planned.match_id = match.publication_id
+            planned.similarity = match.similarity
+        publication_id = match.publication_id if match else None
+        for issue in blocking_issues(
+            record, resolution, lookup, publication_id=publication_id
+        ):
+            issues.append(issue_to_data(issue, blocking=True))
+
+        # A repeated identifier is a repeat; a repeated title and year only
+        # where no identifier tells the two apart (two editorials may share
+        # a title).
+        distinct = bool(record.doi or record.pmid)
+        repeats = [
+            int(found.group(1))
+            for i in row.issues
+            if (found := REPEAT.search(i.message))
+            and (i.field != "title" or not distinct)
+        ]
+        if record.record_id:
+            earlier = self.record_ids.setdefault(record.record_id, row.number)
+            if earlier != row.number:
+                repeats.append(earlier)
+                issues.append(
+                    _error(row.number, "id", f"Row {earlier} has the same record id.")
+                )
+        if record.record_id in lookup.unknown_record_ids:
+            issues.append(
+                _error(
+                    row.number,
+                    "id",
+                    f"There is no record #{record.record_id} in this repository.",
+                )
+            )
+            return _decide(planned, ImportRow.Action.SKIP, "The record id is unknown.")
+        if any(i["field"] == "id" and i["severity"] == Severity.ERROR for i in issues):
+            return _decide(
+                planned, ImportRow.Action.SKIP, "The record id is not valid."
+            )
+        if repeats:
+            return _decide(
+                planned,
+                ImportRow.Action.SKIP,
+                f"Repeats row {min(repeats)} of the file.",
+            )
+        if match is None:
+            new = resolution.new_counts()
+            message = "New record"
+            if new:
+                message += "; new " + ", ".join(f"{k}: {n}" for k, n in new.items())
+            return _decide(planned, ImportRow.Action.CREATE, message + ".")
+
+        planned.diff = diffs.diff(
+            olds[match.publication_id], diffs.incoming(record, resolution)
+        )
+        if not planned.diff:
+            return _decide(planned, ImportRow.Action.SKIP, UNCHANGED)
+        how = dict(ImportRow.Match.choices)[match.kind]
+        if match.similarity is not None and match.similarity < 1:
+            how += f" (similarity {match.similarity:.2f})"
+        sure = match.kind != ImportRow.Match.TITLE or match.similarity == 1
+        if self.update_matched and sure:
+            return _decide(
+                planned,
+                ImportRow.Action.UPDATE,
+                f"Updates record #{match.publication_id}, found by {how}.",
+            )
+        return _decide(
+            planned,
+            ImportRow.Action.SKIP,
+            f"Matches record #{match.publication_id} by {how}; set to update to "
+            "apply the changes.",
+        )
+
+
+def _error(row: int, field: str, message: str) -> dict:
+    return issue_to_data(ImportIssue(row, field, message), blocking=True)
+
+
+def _decide(row: ImportRow, action: str, message: str) -> ImportRow:
+    row.action, row.message = action, message
+    return row
