@@ -5,7 +5,8 @@ records with the search page's sorts, filters and facets."""
 import pytest
 from django.db import connection
 
-from publications.models import Publication
+from publications import services
+from publications.models import Department, Publication
 from tests.factories import (
     DepartmentFactory,
     DocumentTypeFactory,
@@ -252,12 +253,12 @@ def test_a_bad_filter_on_a_browse_page_is_ignored_with_a_message(client, catalog
 
 
 # Query budgets: the same for one record as for a full page of them.
-# Tree pages: the collection's facets (SQLite 1; PostgreSQL up to 6 with its
-# settings, sampled and exact summaries, the page's ids and a savepoint
-# pair) + the cache generation (none: the cache is not the database) + 1
-# (every department or subject).
-# Axis pages: 1 (the axis value) + search (as above) + 2 (records; their
-# authorships) + up to 4 (facet names).
+# Trees: the collection's counts (kept beside the search index) + every
+# department or subject. Years: the collection's counts.
+# Axis pages: 1 (the axis value; for a year, the year counts) + the search
+# (SQLite: summary, page; PostgreSQL: a savepoint pair, its settings, the
+# sampled and the exact summary, the page) + 2 (records; their authorships)
+# + 1 (facet names).
 SEARCH = {"sqlite": 2, "postgresql": 6}
 
 
@@ -281,23 +282,23 @@ def many(committed, count):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/departments/", 1),
-        ("/subjects/", 1),
+        ("/departments/", 2),
+        ("/subjects/", 2),
         ("/years/", 1),
-        ("/departments/oncology/", 1 + 2 + 4),
-        ("/subjects/oncology-subject/", 1 + 2 + 4),
-        ("/years/2000/", 1 + 2 + 4),
-        ("/types/article/", 1 + 2 + 4),
-        ("/keywords/tumour/", 1 + 2 + 4),
+        ("/departments/oncology/", 1 + 2 + 1),
+        ("/subjects/oncology-subject/", 1 + 2 + 1),
+        ("/years/2000/", 1 + 2 + 1),
+        ("/types/article/", 1 + 2 + 1),
+        ("/keywords/tumour/", 1 + 2 + 1),
         # + 1 (their departments) + 1 (has a published record).
-        ("/authors/able/", 1 + 1 + 1 + 2 + 4),
+        ("/authors/able/", 1 + 1 + 1 + 2 + 1),
     ],
 )
 def test_browse_pages_make_a_fixed_number_of_queries(
     client, committed, django_assert_max_num_queries, count, url, budget
 ):
     many(committed, count)
-    searched = url != "/years/"
+    searched = url not in ("/departments/", "/subjects/", "/years/")
 
     with django_assert_max_num_queries(
         budget + (SEARCH[connection.vendor] if searched else 0)
@@ -313,7 +314,8 @@ def test_the_author_index_makes_a_fixed_number_of_queries(
 ):
     many(committed, count)
 
-    # The count of people under the letter; one page of them with counts.
+    # The count of people under the letter; one page of them with counts,
+    # both from the author counts kept beside the search index.
     with django_assert_max_num_queries(2):
         response = client.get("/authors/", {"letter": "A"})
 
@@ -332,3 +334,58 @@ def test_family_names_beyond_a_to_z_are_under_other(client, committed):
     assert [p.slug for p in other.context["page_obj"].object_list] == ["ang"]
     assert list(under_a.context["page_obj"].object_list) == []
     parse_valid_html(other.content)
+
+
+def test_tree_and_year_counts_follow_a_withdrawal(client, committed, catalogue):
+    division_record = Publication.objects.get(title="Division record")
+
+    with committed():
+        services.publication_withdraw(publication=division_record, note="Retracted.")
+
+    tree = {
+        node.name: node.count for node in client.get("/departments/").context["nodes"]
+    }
+    assert tree == {"School of Medicine": 1}
+    assert client.get("/departments/").context["nodes"][0].children[0].count == 1
+    assert client.get("/years/").context["years"] == [(2012, 1)]
+    assert client.get("/years/2013/").status_code == 404
+    assert client.get("/subjects/").context["nodes"] == []
+
+
+def test_a_browse_page_counts_a_record_published_after_it_was_shown(
+    client, committed, catalogue
+):
+    before = client.get("/departments/pediatrics/").context["result"].total
+    with committed():
+        PublicationFactory(
+            title="Later record",
+            departments=[DepartmentFactory(slug="hematology-division")],
+        )
+
+    after = client.get("/departments/pediatrics/")
+
+    assert (before, after.context["result"].total) == (2, 3)
+    assert "Later record" in after.content.decode()
+
+
+def test_tree_and_index_links_are_the_pages_own_urls(client, catalogue):
+    tree = parse_valid_html(client.get("/departments/").content)
+    index = parse_valid_html(client.get("/authors/", {"letter": "H"}).content)
+
+    assert [a.get("href") for a in tree.find(".//ul[@class='tree']").iter("a")] == [
+        Department.objects.get(slug=slug).get_absolute_url()
+        for slug in ("medicine-school", "pediatrics", "hematology-division")
+    ]
+    assert [a.get("href") for a in index.find(".//ul[@class='authors']").iter("a")] == [
+        catalogue["person"].get_absolute_url()
+    ]
+
+
+def test_listed_records_link_to_their_record_pages(client, catalogue):
+    page = parse_valid_html(client.get("/departments/pediatrics/").content)
+
+    hrefs = [a.get("href") for a in page.findall(".//ol[@class='entries']//h3/a")]
+    assert hrefs == [
+        Publication.objects.get(title=title).get_absolute_url()
+        for title in ("Division record", "Department record")
+    ]

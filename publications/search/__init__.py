@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from .. import stats
 from .base import SearchBackend, SearchFilters, SearchPage
 
 __all__ = [
@@ -39,6 +40,10 @@ def index_publications(publication_ids: Iterable[int]) -> None:
     """Rewrite these records' search documents now (removing any that are no
     longer published)."""
     get_backend().index(list(publication_ids))
+    # Summaries cached from the old documents are stale now. The services
+    # drop cached counts at commit too, but that runs before this does, and
+    # a reader in between may have cached what the old index said.
+    stats.invalidate()
 
 
 def index_publications_on_commit(publication_ids: Iterable[int]) -> None:

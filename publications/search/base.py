@@ -56,6 +56,7 @@ class Hit:
     publication_id: int
     title_html: SafeString | None = None  # the title with <mark>, escaped
     snippet_html: SafeString | None = None  # an abstract excerpt, escaped
+    url: str | None = None  # the record page, set by the view for the page shown
 
 
 @dataclass
@@ -102,15 +103,16 @@ class SearchBackend:
 
     def index(self, publication_ids: Iterable[int]) -> None:
         """Bring these records' documents up to date: published ones are
-        (re)written, any other is removed."""
+        (re)written, any other is removed; the collection's kept counts
+        (counts.py) move with them."""
         raise NotImplementedError
 
     def remove(self, publication_ids: Iterable[int]) -> None:
         raise NotImplementedError
 
     def rebuild(self, progress: ProgressFactory | None = None) -> int:
-        """Rewrite the whole index from the published records; returns how
-        many were indexed."""
+        """Rewrite the whole index from the published records, and count
+        the collection again; returns how many were indexed."""
         raise NotImplementedError
 
 

@@ -1,5 +1,5 @@
 """Facet boxes and active filters for a search page: ids from the backend
-turned into names and links, one query per facet whatever the count.
+turned into names and links, one query for all of them whatever the count.
 
 Each facet value links to the current URL with that filter added (and the
 page number dropped); each active filter has a link that removes it.
@@ -8,6 +8,7 @@ page number dropped); each active filter has a link that removes it.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.http import QueryDict
 
 from ..models import Department, DocumentType, Keyword, Subject
@@ -80,6 +81,29 @@ def _url_maker(path: str, params: QueryDict, *names: str):
     return url
 
 
+def _labels(counts: dict[str, list[tuple[int, int]]]) -> dict[str, dict]:
+    """{facet: {id: (label, slug)}} for every value of every facet shown, in
+    one query (a page's fixed cost: one round trip, no ORM per facet)."""
+    parts, params = [], []
+    for name, (model, label_field) in _MODELS.items():
+        ids = [pk for pk, _ in counts.get(name, [])]
+        if ids:
+            table = connection.ops.quote_name(model._meta.db_table)
+            column = connection.ops.quote_name(label_field)
+            marks = ", ".join(["%s"] * len(ids))
+            parts.append(
+                f"SELECT %s, id, {column}, slug FROM {table} WHERE id IN ({marks})"  # noqa: S608 - names from the models
+            )
+            params += [name, *ids]
+    labels: dict[str, dict] = {name: {} for name in _MODELS}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for name, pk, label, slug in cursor.fetchall():
+                labels[name][pk] = (label, slug)
+    return labels
+
+
 def build_facets(
     counts: dict[str, list[tuple[int, int]]],
     path: str,
@@ -87,6 +111,7 @@ def build_facets(
     active: dict,
 ) -> list[Facet]:
     """`counts` as SearchPage.facets; `active` the valid filter values."""
+    labels = _labels(counts)
     facets = []
     for name, title in FACET_TITLES.items():
         pairs = counts.get(name, [])
@@ -104,20 +129,14 @@ def build_facets(
                 for year, count in pairs
             ]
         else:
-            model, label_field = _MODELS[name]
-            rows = {
-                row["id"]: row
-                for row in model.objects.filter(pk__in=[pk for pk, _ in pairs]).values(
-                    "id", "slug", label_field
-                )
-            }
+            rows = labels[name]
             chosen = active.get(name)
             url = _url_maker(path, params, name)
             values = [
                 FacetValue(
-                    rows[pk][label_field],
+                    rows[pk][0],
                     count,
-                    url(**{name: rows[pk]["slug"]}),
+                    url(**{name: rows[pk][1]}),
                     chosen is not None and chosen.pk == pk,
                 )
                 for pk, count in pairs

@@ -12,10 +12,11 @@ One search page costs a fixed number of statements, whatever it finds:
    queries save); no parallel workers (a page's queries are short, and the
    cores serve other requests).
 2. The summary: total and facet counts from the matches' narrow rows. It
-   first runs on the fixed 1/16 sample (`sample = 0`, which has a GIN index
-   of its own); when that predicts more than EXACT_LIMIT matches, its scaled
-   figures are the answer and the page says "about". Otherwise it runs again
-   on every match, exactly.
+   first runs on a fixed 1/16 sample (`sample = 0`, which has a GIN index
+   of its own, for words and membership filters; `sample = 1`, indexed by
+   date, for years and types alone); when that predicts more than
+   EXACT_LIMIT matches, its scaled figures are the answer and the page says
+   "about". Otherwise it runs again on every match, exactly.
 3. The page: ids in order, with ts_headline excerpts for those rows only.
    Relevance puts records whose title matches first, then ts_rank_cd, then
    newest. Up to RANK_ALL matches all are ranked; past that, a pool of
@@ -30,6 +31,7 @@ One search page costs a fixed number of statements, whatever it finds:
 # every value from a request or a record is a bound parameter.
 # ruff: noqa: S608
 
+import hashlib
 from collections.abc import Iterable
 from contextlib import nullcontext
 
@@ -37,6 +39,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from .. import stats
+from . import counts
 from .base import (
     MARK_START,
     MARK_STOP,
@@ -71,8 +74,9 @@ from .query import Item, ParsedQuery, parse_query
 WORK_MEM = "64MB"
 EXACT_LIMIT = 10_000  # past this many matches, counts are estimated
 SAMPLE_RATE = 16  # the sample holds 1 row in 16
-SAMPLE = "s.sample = 0"  # 1 row in SAMPLE_RATE (see the migration)
-SAMPLE_OF_ALL = "s.sample = 1"  # the same, when there is no other condition
+SAMPLE = "s.sample = 0"  # 1 row in SAMPLE_RATE (see the migrations)
+SAMPLE_OF_ALL = "s.sample = 1"  # another, for no words and no membership filter
+YEAR_IN_DATE_SORT = 10_000  # date_sort is yyyymmdd
 RANK_ALL = 1_000  # up to this many matches, rank them all
 RANK_POOL = MAX_RESULTS  # past it, rank this many candidates
 SUGGESTION_SIMILARITY = 0.3
@@ -120,6 +124,9 @@ SELECT facet, value, n FROM (
 WHERE facet <> 'keyword' OR r <= {TOP_KEYWORDS}
 """
 
+# What counts.Keys reads from an index row.
+_KEYS = "year, document_type_id, department_ids, subject_ids, keyword_ids, author_ids"
+
 # Each sort as (key expressions, directions); the last key is always the id,
 # so pages never overlap.
 _ORDERS = {
@@ -151,13 +158,27 @@ def _where(text: str, filters: SearchFilters) -> tuple[list[str], dict]:
     if filters.document_type is not None:
         conditions.append("s.document_type_id = %(type)s")
         params["type"] = filters.document_type
+    # The date sort key begins with the year (dates.PartialDate.sort_key;
+    # the year counts of /years/ read it so too), so years are a range of
+    # it: the newest-first index lists a year page in order, and the
+    # sample's date index counts it.
     if filters.year_from is not None:
-        conditions.append("s.year >= %(year_from)s")
-        params["year_from"] = filters.year_from
+        conditions.append("s.date_sort >= %(date_from)s")
+        params["date_from"] = filters.year_from * YEAR_IN_DATE_SORT
     if filters.year_to is not None:
-        conditions.append("s.year <= %(year_to)s")
-        params["year_to"] = filters.year_to
+        conditions.append("s.date_sort < %(date_before)s")
+        params["date_before"] = (filters.year_to + 1) * YEAR_IN_DATE_SORT
     return conditions or ["TRUE"], params
+
+
+def _sample(text: str, filters: SearchFilters) -> str:
+    """Which fixed sample estimates a large result: sample 0 (its own GIN
+    index) when there are words or a membership filter; otherwise sample 1,
+    indexed by date (a year page, a type page, no filter at all)."""
+    members = (filters.department, filters.subject, filters.keyword, filters.author)
+    if text or any(value is not None for value in members):
+        return SAMPLE
+    return SAMPLE_OF_ALL
 
 
 def _facet_rows(cursor, where: list[str], params: dict) -> tuple[int, dict]:
@@ -182,7 +203,9 @@ class PostgresBackend(SearchBackend):
                 "set_config('max_parallel_workers_per_gather', '0', true)",
                 [WORK_MEM],
             )
-            total, estimated, facets = self._summary(cursor, where, params)
+            total, estimated, facets = self._summary(
+                cursor, text, where, params, _sample(text, filters)
+            )
             hits = []
             if total and offset < min(total, MAX_RESULTS):
                 hits = self._page(
@@ -201,22 +224,27 @@ class PostgresBackend(SearchBackend):
                 suggestion = self._suggestion(cursor, parsed, filters)
         return SearchPage(hits, total, estimated, facets, suggestion)
 
-    def _summary(self, cursor, where, params):
+    def _summary(self, cursor, text, where, params, sample):
         if where == ["TRUE"]:
-            # The whole collection (the search page before a search): the
-            # same for every reader until a record changes, so cached under
-            # the generation that every write moves on (stats.invalidate).
-            generation = cache.get_or_set(stats.GENERATION_KEY, 1, timeout=None)
-            key = f"publications:search:{generation}:summary"
-            summary = cache.get(key)
-            if summary is None:
-                summary = self._summary_of(cursor, where, params)
-                cache.set(key, summary, SUMMARY_TIMEOUT)
-            return summary
-        return self._summary_of(cursor, where, params)
+            # The whole collection: kept counted (counts.py), exact.
+            total, facets = counts.collection_summary(cursor)
+            return total, False, facets
+        if text:
+            return self._summary_of(cursor, where, params, sample)
+        # No words: a browse listing (a department, a year...) or filters
+        # alone. The same for every reader until a record changes, and
+        # costly for a big one (its sample's rows), so cached under the
+        # generation that every write moves on (stats.invalidate).
+        generation = cache.get_or_set(stats.GENERATION_KEY, 1, timeout=None)
+        digest = hashlib.sha256(repr((where, sorted(params.items()))).encode())
+        key = f"publications:search:{generation}:summary:{digest.hexdigest()[:32]}"
+        summary = cache.get(key)
+        if summary is None:
+            summary = self._summary_of(cursor, where, params, sample)
+            cache.set(key, summary, SUMMARY_TIMEOUT)
+        return summary
 
-    def _summary_of(self, cursor, where, params):
-        sample = SAMPLE_OF_ALL if where == ["TRUE"] else SAMPLE
+    def _summary_of(self, cursor, where, params, sample):
         total, facets = _facet_rows(cursor, [*where, sample], params)
         if total * SAMPLE_RATE > EXACT_LIMIT:
             scaled = {
@@ -323,27 +351,49 @@ class PostgresBackend(SearchBackend):
         if not ids:
             return
         with transaction.atomic(), connection.cursor() as cursor:
+            before = _keys_locked(cursor, ids)
             cursor.execute(
                 f"DELETE FROM {TABLE} WHERE publication_id = ANY(%s) AND NOT EXISTS "
                 "(SELECT 1 FROM publications_publication p "
                 f"WHERE p.id = {TABLE}.publication_id AND p.status = 'published')",
                 [ids],
             )
-            cursor.execute(upsert(TABLE, "{col} = ANY(%(ids)s)"), {"ids": ids})
+            cursor.execute(
+                upsert(TABLE, "{col} = ANY(%(ids)s)") + f" RETURNING {_KEYS}",
+                {"ids": ids},
+            )
+            after = [counts.Keys(*row) for row in cursor.fetchall()]
+            counts.counts_change(cursor, before, after)
             cursor.execute(words_add(), [word_text_query(ids)])
 
     def remove(self, publication_ids: Iterable[int]) -> None:
         ids = sorted({int(pk) for pk in publication_ids})
         if ids:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
+                before = _keys_locked(cursor, ids)
                 cursor.execute(
                     f"DELETE FROM {TABLE} WHERE publication_id = ANY(%s)", [ids]
                 )
+                counts.counts_change(cursor, before, [])
 
     def rebuild(self, progress: ProgressFactory | None = None) -> int:
         from .postgres_rebuild import rebuild
 
         return rebuild(progress or (lambda **kwargs: nullcontext(_NoProgress())))
+
+
+def _keys_locked(cursor, ids: list[int]) -> list[counts.Keys]:
+    """The counted keys of these records' index rows, read once every other
+    writer of them has committed: the record rows are locked first (they
+    exist even where the index has no row yet), so two transactions never
+    both take the same old row as the one they replace."""
+    cursor.execute(
+        "SELECT id FROM publications_publication WHERE id = ANY(%s) "
+        "ORDER BY id FOR NO KEY UPDATE",
+        [ids],
+    )
+    cursor.execute(f"SELECT {_KEYS} FROM {TABLE} WHERE publication_id = ANY(%s)", [ids])
+    return [counts.Keys(*row) for row in cursor.fetchall()]
 
 
 class _NoProgress:

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .base import ProgressFactory
+from .counts import counts_rebuild
 from .postgres_sql import TABLE, WORDS, insert, upsert, word_text_query, words_rebuild
 
 STAGING = f"{TABLE}_rebuild"
@@ -136,6 +137,8 @@ def rebuild(progress: ProgressFactory) -> int:
                 cursor.execute(f"ALTER INDEX {staged} RENAME TO {name}")
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
         written = cursor.fetchone()[0]
+        # Under the same lock, so no writer's difference falls in between.
+        counts_rebuild(cursor, TABLE)
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {WORDS}")

@@ -17,6 +17,7 @@ from contextlib import nullcontext
 
 from django.db import connection, transaction
 
+from . import counts
 from .base import (
     MARK_START,
     MARK_STOP,
@@ -76,10 +77,18 @@ def _where(match: str, filters) -> tuple[list[str], list]:
                 f"EXISTS (SELECT 1 FROM json_each(k.{column}) WHERE value = %s)"
             )
             params.append(value)
+    # Years as a range of the date sort key (yyyymmdd), which the
+    # newest-first index answers, as on PostgreSQL.
     for condition, value in (
         ("k.document_type_id = %s", filters.document_type),
-        ("k.year >= %s", filters.year_from),
-        ("k.year <= %s", filters.year_to),
+        (
+            "k.date_sort >= %s",
+            None if filters.year_from is None else filters.year_from * 10_000,
+        ),
+        (
+            "k.date_sort < %s",
+            None if filters.year_to is None else (filters.year_to + 1) * 10_000,
+        ),
     ):
         if value is not None:
             conditions.append(condition)
@@ -108,6 +117,8 @@ class SQLiteBackend(SearchBackend):
         return SearchPage(hits, total, False, facets)
 
     def _summary(self, cursor, condition, params):
+        if condition == "1":  # the whole collection: kept counted (counts.py)
+            return counts.collection_summary(cursor)
         matches = f"SELECT * FROM {KEYS} k WHERE {condition}"
         cursor.execute(
             f"""
@@ -181,23 +192,56 @@ class SQLiteBackend(SearchBackend):
         ids = sorted({int(pk) for pk in publication_ids})
         if not ids:
             return
-        with transaction.atomic():
-            self.remove(ids)
-            self._write(documents_for(ids))
+        # SQLite lets one writer at a time in, so the rows read here are the
+        # ones this transaction replaces (counts.py moves the counts).
+        with transaction.atomic(), connection.cursor() as cursor:
+            before = self._delete(cursor, ids)
+            documents = documents_for(ids)
+            self._write(documents)
+            counts.counts_change(
+                cursor,
+                before,
+                [
+                    counts.Keys(
+                        d.year,
+                        d.document_type_id,
+                        d.department_ids,
+                        d.subject_ids,
+                        d.keyword_ids,
+                        d.author_ids,
+                    )
+                    for d in documents
+                ],
+            )
 
     def remove(self, publication_ids: Iterable[int]) -> None:
         ids = sorted({int(pk) for pk in publication_ids})
-        with connection.cursor() as cursor:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", chunk
-                )
-                cursor.execute(
-                    f"DELETE FROM {KEYS} WHERE publication_id IN ({placeholders})",
-                    chunk,
-                )
+        with transaction.atomic(), connection.cursor() as cursor:
+            before = self._delete(cursor, ids)
+            counts.counts_change(cursor, before, [])
+
+    def _delete(self, cursor, ids: list[int]) -> list[counts.Keys]:
+        """Delete these records' rows; returns their counted keys."""
+        before = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                "SELECT year, document_type_id, department_ids, subject_ids, "
+                f"keyword_ids, author_ids FROM {KEYS} "
+                f"WHERE publication_id IN ({placeholders})",
+                chunk,
+            )
+            before += [
+                counts.Keys(year, kind, *(json.loads(ids) for ids in lists))
+                for year, kind, *lists in cursor.fetchall()
+            ]
+            cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", chunk)
+            cursor.execute(
+                f"DELETE FROM {KEYS} WHERE publication_id IN ({placeholders})",
+                chunk,
+            )
+        return before
 
     def _write(self, documents) -> None:
         with connection.cursor() as cursor:
@@ -255,6 +299,7 @@ class SQLiteBackend(SearchBackend):
                     written += len(documents)
                     bar.update(len(documents))
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+            counts.counts_rebuild(cursor, KEYS)
         return written
 
 

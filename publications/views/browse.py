@@ -4,23 +4,24 @@ type, keyword or author.
 
 A page of records is a search with no words and the page's own filter
 fixed, so its facets, counts and sorts come from the same engine as
-/search/; the reader's other filters narrow it further. Tree counts are the
-facet counts of an unfiltered search: the index stores each record's
-parent units and broader subjects, so a count includes everything below.
+/search/; the reader's other filters narrow it further. The trees, the
+years and the author index read counts of the whole collection that are
+kept beside the search index (search/counts.py), exact and cheap whatever
+its size; the index stores each record's parent units and broader subjects,
+so a tree count includes everything below.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import stats
 from ..filters import FIRST_YEAR, LAST_YEAR, SLUG, PublicationFilter
 from ..models import (
     Authorship,
@@ -31,8 +32,10 @@ from ..models import (
     Publication,
     Subject,
 )
-from ..search import SearchFilters, get_backend
+from ..search import get_backend
 from ..search.base import MAX_RESULTS, NEWEST, RELEVANCE
+from ..search.counts import OTHER as OTHER_INITIAL
+from ..search.counts import AuthorIndex, collection_counts
 from ..search.facets import active_filters, build_facets
 from .pagination import ignored_filter_messages, page_number_or_404, page_or_404
 from .search import LAST_PAGE, PER_PAGE, results_page
@@ -40,7 +43,6 @@ from .search import LAST_PAGE, PER_PAGE, results_page
 AUTHORS_PER_PAGE = 100
 LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 OTHER_LETTER = "other"  # family names that do not begin with A-Z
-TREE_TIMEOUT = 60 * 60
 
 
 def _results(
@@ -114,35 +116,30 @@ class Node:
     (including everything below it)."""
 
     name: str
-    slug: str
+    url: str
     count: int
     children: list["Node"] = field(default_factory=list)
 
 
-def _collection_facets() -> tuple[dict[str, dict[int, int]], bool]:
-    """Facet counts of the whole collection, per facet {id: count}, and
-    whether they are estimates; cached until a record changes."""
-    key = f"publications:browse:{stats._generation()}:facets"
-    cached = cache.get(key)
-    if cached is None:
-        result = get_backend().search("", SearchFilters(), NEWEST, 1, 1)
-        cached = (
-            {name: dict(pairs) for name, pairs in result.facets.items()},
-            result.estimated,
-        )
-        cache.set(key, cached, TREE_TIMEOUT)
-    return cached
+def _slug_urls(route: str) -> Callable[[str], str]:
+    """The URL of `route` for any slug, from one reverse(): a tree or an
+    index page links a hundred values, and reverse() each time would cost
+    more than the rest of the page."""
+    marker = "slug-placeholder"
+    pattern = reverse(route, args=[marker])
+    return lambda slug: pattern.replace(marker, quote(slug))
 
 
-def _tree(model, counts: dict[int, int]) -> list[Node]:
+def _tree(model, counts: dict[int, int], route: str) -> list[Node]:
     """The nodes with records, nested under their parents, by name."""
     rows = model.objects.order_by("name", "id").values_list(
         "id", "name", "slug", "parent_id"
     )
+    url = _slug_urls(route)
     nodes, parents = {}, {}
     for pk, name, slug, parent in rows:
         if counts.get(pk):
-            nodes[pk] = Node(name, slug, counts[pk])
+            nodes[pk] = Node(name, url(slug), counts[pk])
             parents[pk] = parent
     roots = []
     for pk, node in nodes.items():  # in name order, so children are too
@@ -152,11 +149,10 @@ def _tree(model, counts: dict[int, int]) -> list[Node]:
 
 
 def _tree_page(request, model, facet: str, template: str) -> HttpResponse:
-    counts, estimated = _collection_facets()
+    _total, counts = collection_counts()
+    route = f"publications:{facet}"
     return render(
-        request,
-        template,
-        {"nodes": _tree(model, counts.get(facet, {})), "estimated": estimated},
+        request, template, {"nodes": _tree(model, dict(counts[facet]), route)}
     )
 
 
@@ -229,19 +225,21 @@ def keyword(request: HttpRequest, slug: str) -> HttpResponse:
 # Years ------------------------------------------------------------------
 
 
+def _year_counts() -> list[tuple[int, int]]:
+    """[(year, records)], newest first, as the index counts them."""
+    _total, counts = collection_counts()
+    return counts["year"]
+
+
 @require_safe
 def years(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "browse/years.html", {"years": stats.published_year_counts()}
-    )
+    return render(request, "browse/years.html", {"years": _year_counts()})
 
 
 @require_safe
 def year(request: HttpRequest, yyyy: str) -> HttpResponse:
     number = int(yyyy)
-    if not FIRST_YEAR <= number <= LAST_YEAR or number not in dict(
-        stats.published_year_counts()
-    ):
+    if not FIRST_YEAR <= number <= LAST_YEAR or number not in dict(_year_counts()):
         raise Http404("There are no publications from that year.")
     return _results(
         request,
@@ -254,38 +252,24 @@ def year(request: HttpRequest, yyyy: str) -> HttpResponse:
 
 # Authors ----------------------------------------------------------------
 
-_LATIN_INITIAL = r"^[A-Za-z]"
 _LETTER = re.compile(r"[A-Za-z]|other")
 
 
 @require_safe
 def authors(request: HttpRequest) -> HttpResponse:
     """People with published records whose family name begins with
-    `?letter=` (A by default), with how many records each has."""
+    `?letter=` (A by default), with how many records each has: read from the
+    search index's author counts (search/counts.py), two queries a page."""
     letter = request.GET.get("letter", "A")
     if not _LETTER.fullmatch(letter):
         raise Http404("There is no such letter.")
     letter = letter if letter == OTHER_LETTER else letter.upper()
-    initial = (
-        ~Q(family_name__regex=_LATIN_INITIAL)
-        if letter == OTHER_LETTER
-        else Q(family_name__istartswith=letter)
-    )
-    people = (
-        Person.objects.filter(initial)
-        .annotate(
-            records=Count(
-                "authorships__publication",
-                filter=Q(authorships__publication__status=Publication.Status.PUBLISHED),
-                distinct=True,
-            )
-        )
-        .filter(records__gt=0)
-        .order_by("family_name", "given_names", "id")
-        .only("given_names", "family_name", "suffix", "slug")
-    )
+    people = AuthorIndex(OTHER_INITIAL if letter == OTHER_LETTER else letter)
     paginator = Paginator(people, AUTHORS_PER_PAGE)
     page_obj = page_or_404(paginator, request.GET.get("page"))
+    url = _slug_urls("publications:author")
+    for person in page_obj.object_list:
+        person.url = url(person.slug)
     return render(
         request,
         "browse/authors.html",

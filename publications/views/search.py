@@ -7,9 +7,12 @@ message), a filter that names nothing or a year that is not one is ignored
 gives a server error.
 """
 
+from dataclasses import replace
+
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..filters import SLUG_FILTERS, PublicationFilter
@@ -28,6 +31,7 @@ from .pagination import ignored_filter_messages, page_number_or_404
 
 PER_PAGE = 25
 LAST_PAGE = MAX_RESULTS // PER_PAGE
+_URL_MARKER = 987654321987  # stands for a record id in a reversed URL
 
 
 def results_page(result, number: int):
@@ -46,9 +50,14 @@ def results_page(result, number: int):
         if result.ids
         else {}
     )
-    # A record unpublished since it was indexed drops out.
+    # A record unpublished since it was indexed drops out. Record URLs come
+    # from one reverse(): one per hit would cost more than the hits' query.
+    url = reverse("publications:record", args=[_URL_MARKER])
     page_obj.object_list = [
-        (hit, publications[hit.publication_id])
+        (
+            replace(hit, url=url.replace(str(_URL_MARKER), str(hit.publication_id))),
+            publications[hit.publication_id],
+        )
         for hit in result.hits
         if hit.publication_id in publications
     ]

@@ -1,0 +1,122 @@
+"""Counts of the whole collection kept beside the search index (per facet
+value and per author): after any mix of writes they equal what a rebuild
+counts from scratch, on either engine, and year ranges follow the dates."""
+
+import pytest
+from django.core.management import call_command
+
+from publications import services
+from publications.models import Authorship, Publication
+from publications.search import SearchFilters, get_backend
+from publications.search.base import NEWEST
+from publications.search.counts import AuthorIndex, collection_counts
+from tests.factories import (
+    DepartmentFactory,
+    KeywordFactory,
+    PersonFactory,
+    PublicationFactory,
+    SubjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def kept() -> tuple:
+    """The collection counts and every letter's author counts as kept."""
+    total, facets = collection_counts()
+    people = {
+        person.slug: person.records
+        for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", ""]
+        for person in AuthorIndex(letter)[0:1000]
+    }
+    return total, facets, people
+
+
+def test_kept_counts_equal_a_recount_after_many_kinds_of_writes(
+    django_capture_on_commit_callbacks,
+):
+    school = DepartmentFactory(slug="school")
+    unit = DepartmentFactory(slug="unit", parent=school)
+    broad = SubjectFactory(slug="broad")
+    narrow = SubjectFactory(slug="narrow", parent=broad, depth=2)
+    keyword, other_keyword = KeywordFactory.create_batch(2)
+    people = PersonFactory.create_batch(4)
+    with django_capture_on_commit_callbacks(execute=True):
+        records = [
+            PublicationFactory(
+                pub_year=2010 + n % 3,
+                departments=[unit] if n % 2 else [school],
+                authors=people[n % 3 : n % 3 + 2],
+            )
+            for n in range(6)
+        ]
+        for record in records[:4]:
+            record.subjects.set([narrow])
+            record.keywords.set([keyword])
+        services.publication_save(publication=records[0])  # reindex after sets
+        for record in records[1:4]:
+            services.publication_save(publication=record)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_withdraw(publication=records[1], note="Withdrawn.")
+        records[2].keywords.set([other_keyword])
+        services.publication_save(publication=records[2])
+        services.authorships_save(
+            publication=records[3],
+            authorships=[Authorship(person=people[3], name_as_printed="X Y")],
+            deleted=list(records[3].authorships.all()),
+        )
+        records[4].status = Publication.Status.DRAFT
+        services.publication_save(publication=records[4])
+
+    before = kept()
+    call_command("rebuild_search_index", verbosity=0)
+
+    assert kept() == before
+    total, facets, _ = before
+    assert total == 4
+    assert dict(facets["department"]) == {school.pk: 4, unit.pk: 2}
+    assert dict(facets["subject"]) == {broad.pk: 3, narrow.pk: 3}
+    assert dict(facets["keyword"]) == {keyword.pk: 2, other_keyword.pk: 1}
+    assert sum(n for _, n in facets["year"]) == 4
+
+
+def test_the_search_page_before_a_search_counts_exactly_what_it_lists(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        PublicationFactory.create_batch(3, pub_year=2011)
+        withdrawn = PublicationFactory(pub_year=2012)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_withdraw(publication=withdrawn, note="Withdrawn.")
+
+    response = client.get("/search/")
+
+    result = response.context["result"]
+    assert (result.total, result.estimated) == (3, False)
+    assert result.facets["year"] == [(2011, 3)]
+    assert len(response.context["page_obj"].object_list) == 3
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"year_from": 2013}, ["2013 Jan 1"]),
+        ({"year_to": 2012}, ["2012", "2012 Dec 31"]),
+        ({"year_from": 2012, "year_to": 2012}, ["2012", "2012 Dec 31"]),
+    ],
+)
+def test_year_filters_take_whole_years_whatever_the_dates_precision(
+    django_capture_on_commit_callbacks, filters, expected
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        PublicationFactory(title="2012", pub_year=2012)
+        PublicationFactory(title="2012 Dec 31", pub_year=2012, pub_month=12, pub_day=31)
+        PublicationFactory(title="2013 Jan 1", pub_year=2013, pub_month=1, pub_day=1)
+
+    result = get_backend().search("", SearchFilters(**filters), NEWEST, 1, 25)
+
+    titles = Publication.objects.filter(pk__in=result.ids).values_list(
+        "title", flat=True
+    )
+    assert sorted(titles) == sorted(expected)
+    assert result.total == len(expected)
