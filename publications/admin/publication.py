@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import services
 from ..forms import PublicationAdminForm
 from ..models import Authorship, Publication
-from . import actions, filters
+from . import actions, bulk_edit, filters
 from .history import related_changes
 from .inlines import AuthorshipInline, PublicationDepartmentInline, RelatedLinkInline
 from .search import search_publications
@@ -92,7 +92,13 @@ class PublicationAdmin(SimpleHistoryAdmin):
     # facet counts over it.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    actions = [actions.publish_selected, actions.withdraw_selected, actions.export_csv]
+    actions = [
+        actions.publish_selected,
+        actions.withdraw_selected,
+        actions.export_csv,
+        bulk_edit.export_bulk_edit_xlsx,
+        bulk_edit.export_bulk_edit_csv,
+    ]
 
     object_history_template = "admin/publications/publication/object_history.html"
 
