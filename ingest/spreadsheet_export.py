@@ -33,7 +33,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from publications.admin.csv_export import defuse
+from publications.formulas import defuse
 from publications.importers.cleaning import HTML_TAG
 from publications.importers.digital_commons import AUTHOR_PARTS, COLUMNS
 from publications.models import Authorship, Publication, PublicationDepartment

@@ -151,6 +151,10 @@ INGEST_MAX_FILE_SIZE = int(os.environ.get("INGEST_MAX_FILE_SIZE", 250 * 1024 * 1
 # A batch still checking or applying with no progress for this long was cut
 # off (a server restart) and is shown as failed, ready to retry.
 INGEST_STALE_SECONDS = int(os.environ.get("INGEST_STALE_SECONDS", 120))
+# Imports with more rows (or identifiers) than this, or files larger than this,
+# are checked and applied in a background thread; their page refreshes.
+INGEST_BACKGROUND_ROWS = int(os.environ.get("INGEST_BACKGROUND_ROWS", 500))
+INGEST_BACKGROUND_BYTES = int(os.environ.get("INGEST_BACKGROUND_BYTES", 1024 * 1024))
 
 # Records looked up or harvested over HTTP (ingest/http.py): the services
 # called, each request's timeout in seconds, retries after 429/5xx/timeouts,

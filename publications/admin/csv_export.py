@@ -14,6 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
+from ..formulas import defuse
 from ..models import Authorship, Publication, PublicationDepartment
 
 COLUMNS = (
@@ -36,15 +37,7 @@ COLUMNS = (
     "url",
 )
 CHUNK_SIZE = 2000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
-
-
-def defuse(value) -> str:
-    """A cell as text, with a leading apostrophe where a spreadsheet would
-    otherwise read it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def export_queryset(queryset: QuerySet) -> QuerySet:

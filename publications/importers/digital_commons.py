@@ -24,9 +24,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from openpyxl.utils import get_column_letter
 
+from publications import citation
 from publications.dates import PartialDate
+from publications.formulas import undefuse
 
-from . import citation
 from .base import (
     DOCUMENT_TYPES,
     ImportIssue,
@@ -104,7 +105,7 @@ class SheetError(Exception):
 
 def cell_text(value: Any) -> str:
     """A cell as text: Excel gives numbers as floats (161.0) and dates as
-    datetimes."""
+    datetimes; an apostrophe that defused a formula-like cell goes."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -115,7 +116,7 @@ def cell_text(value: Any) -> str:
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    return undefuse(str(value))
 
 
 def column_label(index: int) -> str:
@@ -230,6 +231,19 @@ def read_row(values: dict[str, Any], row: int) -> Iterator[ParsedItem]:
     embargo = read_embargo(values.get("embargo_date"), log)
     record_id = read_record_id(get("id"), log)
 
+    source_citation = get("custom_citation")
+    # A bulk-edit row (it has an id) leaves an empty citation empty, so the
+    # record keeps its own instead of one made up from the other columns.
+    if not source_citation and record_id is None:
+        source_citation = citation.nlm_source(
+            journal=get("source_publication"),
+            date_text=str(publication_date or ""),
+            volume=volume,
+            issue=issue,
+            pages=pages,
+            doi=doi,
+        )
+
     # Built first: building it may log issues, which go before it.
     record = NormalisedRecord(
         source_row=row,
@@ -242,15 +256,7 @@ def read_row(values: dict[str, Any], row: int) -> Iterator[ParsedItem]:
         volume=volume,
         issue=issue,
         pages=pages,
-        source_citation=get("custom_citation")
-        or citation.nlm_source(
-            journal=get("source_publication"),
-            date_text=str(publication_date or ""),
-            volume=volume,
-            issue=issue,
-            pages=pages,
-            doi=doi,
-        ),
+        source_citation=source_citation,
         doi=doi,
         pmid=log.identifier("pmid", get("pmid"), "pmid"),
         pmcid=log.identifier("pmcid", get("pmcid"), "pmcid"),
