@@ -1,17 +1,29 @@
 """Citation text for one record: the "Source" line and the "Recommended Citation".
 
+The Source line follows the NLM style PubMed prints, and importers build it
+with the same `nlm_source` when a file gives the parts but not the line:
+
+Br J Haematol. 2013 Jun;161(5):609-22. doi: 10.1111/bjh.12293. Epub 2013 Apr 12.
+
 Pure functions of a Publication whose venue and authorships (with their people)
 are already loaded (`for_listing()` or `for_record()`), so formatting a page of
 records makes no query.
 """
 
+from __future__ import annotations
+
+import datetime
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.conf import settings
 
-from .models import Person, Publication
+from .dates import MONTH_ABBREVIATIONS
+
+if TYPE_CHECKING:  # importers use this module before Django has loaded models
+    from .models import Person, Publication
 
 # Characters a DOI may carry that a URL must not (DOI Handbook 3.8.2.1).
 DOI_URL_SAFE = "/:;()[]@!$&'*+,=-._~"
@@ -59,6 +71,37 @@ def _venue_name(publication: Publication) -> str:
 def _with_full_stop(text: str) -> str:
     text = text.strip()
     return text if not text or text[-1] in ".?!" else f"{text}."
+
+
+def epub_text(day: datetime.date) -> str:
+    return f"{day.year} {MONTH_ABBREVIATIONS[day.month - 1]} {day.day}"
+
+
+def nlm_source(
+    *,
+    journal: str,
+    date_text: str,
+    volume: str = "",
+    issue: str = "",
+    pages: str = "",
+    doi: str = "",
+    epub_date: datetime.date | None = None,
+) -> str:
+    """Empty without a journal and a date: a line without them says nothing."""
+    if not (journal and date_text):
+        return ""
+    line = f"{journal.rstrip('.')}."
+    location = date_text
+    if volume or issue:
+        location += ";" + volume + (f"({issue})" if issue else "")
+    if pages:
+        location += f":{pages}"
+    line += f" {location}."
+    if doi:
+        line += f" doi: {doi}."
+    if epub_date:
+        line += f" Epub {epub_text(epub_date)}."
+    return line
 
 
 def source_line(publication: Publication) -> str:

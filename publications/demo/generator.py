@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
-from ..dates import MONTH_ABBREVIATIONS, PartialDate
+from ..citation import epub_text, nlm_source
+from ..dates import PartialDate
 from ..identifiers import orcid_checksum
 from ..sanitize import sanitize_abstract
 from ..titles import title_key
@@ -155,10 +156,6 @@ def _nlm_pages(r) -> str:
     return f"{start}-{last}"
 
 
-def _nlm_date(date: datetime.date) -> str:
-    return f"{date.year} {MONTH_ABBREVIATIONS[date.month - 1]} {date.day}"
-
-
 class RecordGenerator:
     def __init__(
         self, rng: random.Random, reference: Reference, people: list[DemoPerson]
@@ -249,7 +246,7 @@ class RecordGenerator:
                 fields["pmcid"] = f"PMC{PMCID_BASE + serial}"
         epub = ""
         if fields["epub_date"]:
-            epub = f" Epub {_nlm_date(fields['epub_date'])}."
+            epub = f" Epub {epub_text(fields['epub_date'])}."
         fields["source_citation"] = f"{citation} doi: {doi}.{epub}"
         self._status(fields)
         authors = self._authors(kind)
@@ -277,9 +274,12 @@ class RecordGenerator:
                 fields["epub_date"] = date.as_date() - datetime.timedelta(
                     days=between(r, 5, 90)
                 )
-            return (
-                f"{abbreviation}. {date};{fields['volume']}({fields['issue']}):"
-                f"{fields['pages']}."
+            return nlm_source(
+                journal=abbreviation,
+                date_text=str(date),
+                volume=fields["volume"],
+                issue=fields["issue"],
+                pages=fields["pages"],
             )
         if type_name == "Preprint":
             venue_id, abbreviation = one(r, self.reference.preprint_servers)

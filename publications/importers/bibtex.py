@@ -23,9 +23,9 @@ from pylatexenc.latex2text import (
     get_default_latex_context_db,
 )
 
+from publications import citation
 from publications.dates import MONTH_ABBREVIATIONS, PartialDate
 
-from . import citation
 from .base import (
     ImportIssue,
     NormalisedAuthor,

@@ -15,9 +15,10 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from lxml import etree
 
+from publications import citation
 from publications.dates import MONTH_NUMBERS, PartialDate
 
-from . import citation, xmlsafety
+from . import xmlsafety
 from .base import (
     ImportIssue,
     NormalisedAuthor,

@@ -12,9 +12,9 @@ from typing import BinaryIO
 import rispy
 from django.core.exceptions import ValidationError
 
+from publications import citation
 from publications.dates import PartialDate
 
-from . import citation
 from .base import (
     ImportIssue,
     NormalisedKeyword,
