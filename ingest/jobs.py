@@ -35,10 +35,6 @@ from .models import HarvestSource, ImportBatch
 
 logger = logging.getLogger(__name__)
 
-# Larger batches go to a thread: rows to apply or identifiers to look up ...
-DEFAULT_BACKGROUND_ROWS = 500
-# ... or bytes of file to check (about a thousand spreadsheet rows).
-DEFAULT_BACKGROUND_BYTES = 1024 * 1024
 # Kept in a harvest batch's counts between its dry run and applying it: the
 # harvested repository's responseDate, where the next harvest starts.
 HARVEST_UNTIL = "harvest_until"
@@ -56,14 +52,6 @@ class Started:
 
     background: bool = False
     refused: str = ""
-
-
-def background_rows() -> int:
-    return getattr(settings, "INGEST_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS)
-
-
-def background_bytes() -> int:
-    return getattr(settings, "INGEST_BACKGROUND_BYTES", DEFAULT_BACKGROUND_BYTES)
 
 
 def failure_message(error: Exception) -> str:
@@ -152,7 +140,7 @@ def plan_file(batch: ImportBatch) -> Started:
             update_matched=batch.source == ImportBatch.Source.BULK_EDIT,
         )
 
-    background = _file_size(batch) > background_bytes()
+    background = _file_size(batch) > settings.INGEST_BACKGROUND_BYTES
     return _start("plan", batch, work, background=background)
 
 
@@ -200,7 +188,7 @@ def plan_lookup(batch: ImportBatch) -> Started:
             items=fetch_records(identifiers),
         )
 
-    background = len(identifiers) > background_rows()
+    background = len(identifiers) > settings.INGEST_BACKGROUND_ROWS
     return _start("plan", batch, work, background=background)
 
 
@@ -278,7 +266,7 @@ def apply(batch: ImportBatch, *, user) -> Started:
                 harvested_until=parse_datetime(harvest_until)
             )
 
-    background = pending_rows(batch) > background_rows()
+    background = pending_rows(batch) > settings.INGEST_BACKGROUND_ROWS
     return _start("apply", batch, work, background=background)
 
 
