@@ -1,20 +1,18 @@
 """A full OAI-PMH ListRecords harvest of a PostgreSQL database of N demo records.
 
     python bench/oai_harvest.py --count 10000 [--prefix oai_dc] [--repeat 5]
-                                [--with-index] [--database-url URL]
+                                [--page-size N] [--max-pages N] [--database-url URL]
 
 Uses the database bench_<N> on 127.0.0.1:5432 that bench/pages.py builds (create,
 migrate, seed_demo --count N --seed S), building it the same way when it does not
-exist. Then, in process with django.test.Client and production settings
+exist; one that already holds the N demo records is used as it is, without
+migrating it. Then, in process with django.test.Client and production settings
 (bench/settings.py, DEBUG off), it harvests every record, following resumption
-tokens to the end, and reports records per second, the time of the first, a
-middle and the last page (median of --repeat re-requests of each), and how much
-the process's resident memory grew. Targets at 10^6 records: >= 2,000 records/s,
-last page within 1.5x the first, memory flat.
-
---with-index creates the harvest index the provider asks for (on (updated_at, id)
-of published and withdrawn records) for the run and drops it afterwards, so the
-database is left as found.
+tokens to the end, and reports records per second (wall clock and per second of
+the process's CPU), the page times through the harvest, the time of the first,
+a middle and the last page (median of --repeat re-requests of each), and how
+much the process's resident memory grew. Targets at 10^6 records: >= 2,000
+records/s, last page within 1.5x the first, memory flat.
 """
 
 import argparse
@@ -22,7 +20,6 @@ import json
 import os
 import re
 import resource
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,7 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]*)</resumptionToken>")
-INDEX_NAME = "bench_oai_harvest_idx"
 
 
 def arguments() -> argparse.Namespace:
@@ -44,18 +40,17 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1, help="seed_demo --seed")
     parser.add_argument("--prefix", default="oai_dc", help="metadataPrefix")
-    parser.add_argument("--page-size", type=int, default=100, help="records a page")
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        help="records a page (default: the provider's OAI_LIST_RECORDS_PAGE_SIZE)",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="re-requests per page")
     parser.add_argument(
         "--max-pages",
         type=int,
         help="stop the harvest after this many pages (the middle and last pages "
         "are then reached with tokens made for their positions)",
-    )
-    parser.add_argument(
-        "--with-index",
-        action="store_true",
-        help="create the requested harvest index for the run, drop it after",
     )
     return parser.parse_args()
 
@@ -76,10 +71,12 @@ def next_token(content: bytes) -> str | None:
     return match.group(1).decode() if match and match.group(1) else None
 
 
-def harvest(client, prefix: str, max_pages: int | None) -> dict:
-    """Every page, in order: its time, records, and memory after it."""
+def harvest(client, prefix: str, max_pages: int | None, middle: int) -> dict:
+    """Every page, in order: its time, records, and memory after it; and the
+    tokens that reach the second page, page `middle` and the last page (kept
+    alone, so the harvest's own bookkeeping stays small)."""
     query = {"verb": "ListRecords", "metadataPrefix": prefix}
-    pages, tokens, records = [], [None], 0
+    pages, tokens, records = [], {}, 0
     started, cpu_started = time.perf_counter(), time.process_time()
     while True:
         page_started = time.perf_counter()
@@ -95,7 +92,9 @@ def harvest(client, prefix: str, max_pages: int | None) -> dict:
         token = next_token(content)
         if token is None or len(pages) == max_pages:
             break
-        tokens.append(token)
+        if len(pages) in (1, middle):
+            tokens[len(pages)] = token
+        tokens["last"] = token
         query = {"verb": "ListRecords", "resumptionToken": token}
         if len(pages) % 500 == 0:
             print(f"  {records:,} records, {len(pages):,} pages")
@@ -143,49 +142,67 @@ def median_page_time(client, prefix: str, token: str | None, repeat: int) -> flo
     return statistics.median(timings)
 
 
-def index_create() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON publications_publication "
-            "(updated_at, id) WHERE status IN ('published', 'withdrawn')"
-        )
-        cursor.execute("ANALYZE publications_publication")
-
-
-def index_drop() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {INDEX_NAME}")
-
-
 def last_page_plan(token: str | None) -> str:
-    """EXPLAIN ANALYZE of the last page's main query."""
+    """EXPLAIN ANALYZE of the last page's main query, as the provider makes it."""
     from publications.oai import records, tokens, verbs
 
     if token is None:
         return "(one page: no resumption)"
     position = tokens.read(token, "ListRecords")
     page = records.after(
-        records.with_metadata(records.harvestable()),
-        position.after_updated_at,
-        position.after_id,
+        records.harvestable(), position.after_updated_at, position.after_id
     )
+    page = records.as_rows(records.in_harvest_order(page), metadata=True)
     size = verbs.page_size("ListRecords")
-    return records.in_harvest_order(page)[: size + 1].explain(analyze=True)
+    return page[: size + 1].explain(analyze=True)
+
+
+def database_prepare(count: int, seed: int) -> None:
+    """Reuse a database that holds the N demo records as it is; build one
+    (migrate, seed_demo) otherwise. A reused one is not migrated: at 10^6
+    records a migration that rewrites the table is a job of its own, and the
+    database may be in use by another benchmark."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from bench.pages import database_fill
+    from publications.models import Publication
+
+    if "publications_publication" in connection.introspection.table_names():
+        demo = Publication.objects.filter(doi__startswith="10.5555/demo.")
+        if demo.count() == count:
+            print(f"Reusing the database as it is: it holds {count:,} demo records.")
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            if plan:
+                names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan)
+                print(f"  (not applied here: {names})")
+            return
+    database_fill(count, seed)
+
+
+def by_tenth(pages: list[dict]) -> dict[str, list]:
+    """Through the harvest, tenth by tenth: the median page time (ms) and
+    the most resident memory (MiB) after any of its pages."""
+    tenths = min(10, len(pages))
+    bounds = [len(pages) * tenth // tenths for tenth in range(tenths + 1)]
+    spans = [pages[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+    return {
+        "page_ms": [
+            round(statistics.median(p["seconds"] for p in span) * 1000, 1)
+            for span in spans
+        ],
+        "rss_mib": [round(max(p["rss_kib"] for p in span) / 1024, 1) for span in spans],
+    }
 
 
 def main() -> None:
     options = arguments()
-    # Stopped with SIGTERM, still drop the index it made (the finally below).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped."))
     url = options.database_url or (
         f"postgres://postgres@127.0.0.1:5432/bench_{options.count}"
     )
     sys.path.insert(0, str(ROOT))
-    from bench.pages import database_create, database_fill
+    from bench.pages import database_create
 
     database_create(url)
     os.environ["DATABASE_URL"] = url
@@ -198,62 +215,56 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from publications.oai import records
+    from publications.oai import records, verbs
 
-    database_fill(options.count, options.seed)
-    settings.OAI_LIST_RECORDS_PAGE_SIZE = options.page_size
-    urlconf = settings.ROOT_URLCONF
-    if options.with_index:
-        print("Creating the harvest index for this run")
-        index_create()
-    try:
-        harvestable = records.harvestable().count()
-        client = Client()
-        rss_before = rss_kib()
-        print(
-            f"Harvesting {harvestable:,} records ({options.prefix}, pages of "
-            f"{options.page_size}) through {urlconf}"
-        )
-        run = harvest(client, options.prefix, options.max_pages)
-        pages, tokens = run["pages"], run["tokens"]
-        complete = run["records"] == harvestable
-        stopped = options.max_pages is not None and len(pages) == options.max_pages
-        if complete or not stopped:
-            middle, last = tokens[len(tokens) // 2], tokens[-1]
-        else:
-            size = options.page_size
-            page_count = -(-harvestable // size)
-            middle = token_at(options.prefix, page_count // 2 * size, harvestable)
-            last = token_at(options.prefix, (page_count - 1) * size, harvestable)
-        timed = {
-            "first": median_page_time(client, options.prefix, None, options.repeat),
-            "second": median_page_time(
-                client, options.prefix, tokens[1], options.repeat
-            )
-            if len(tokens) > 1
-            else None,
-            "middle": median_page_time(client, options.prefix, middle, options.repeat),
-            "last": median_page_time(client, options.prefix, last, options.repeat),
-        }
-        plan = last_page_plan(last)
-    finally:
-        if options.with_index:
-            index_drop()
+    database_prepare(options.count, options.seed)
+    if options.page_size is not None:
+        settings.OAI_LIST_RECORDS_PAGE_SIZE = options.page_size
+    size = verbs.page_size("ListRecords")
+    harvestable = records.harvestable().count()
+    client = Client()
+    load_before = os.getloadavg()
+    rss_before = rss_kib()
+    print(
+        f"Harvesting {harvestable:,} records ({options.prefix}, pages of {size}); "
+        f"load average {load_before[0]:.2f}"
+    )
+    page_count = -(-harvestable // size)
+    run = harvest(client, options.prefix, options.max_pages, page_count // 2)
+    load_after = os.getloadavg()
+    pages, tokens = run["pages"], run["tokens"]
+    complete = run["records"] == harvestable
+    stopped = options.max_pages is not None and len(pages) == options.max_pages
+    if complete or not stopped:
+        middle, last = tokens.get(page_count // 2), tokens.get("last")
+    else:
+        middle = token_at(options.prefix, page_count // 2 * size, harvestable)
+        last = token_at(options.prefix, (page_count - 1) * size, harvestable)
+    timed = {
+        "first": median_page_time(client, options.prefix, None, options.repeat),
+        "second": median_page_time(client, options.prefix, tokens[1], options.repeat)
+        if 1 in tokens
+        else None,
+        "middle": median_page_time(client, options.prefix, middle, options.repeat),
+        "last": median_page_time(client, options.prefix, last, options.repeat),
+    }
+    plan = last_page_plan(last)
 
     after_first = pages[0]["rss_kib"]
+    tenths = by_tenth(pages)
     report = {
         "count": options.count,
         "harvestable": harvestable,
         "harvested": run["records"],
         "prefix": options.prefix,
-        "page_size": options.page_size,
-        "with_index": options.with_index,
+        "page_size": size,
         "pages": len(pages),
         "seconds": round(run["seconds"], 2),
         "records_per_second": round(run["records"] / run["seconds"]),
         "cpu_seconds": round(run["cpu_seconds"], 2),
         "records_per_cpu_second": round(run["records"] / run["cpu_seconds"]),
         "complete_harvest": complete,
+        "by_tenth_of_harvest": tenths,
         "page_ms_median_of_repeats": {
             name: round(seconds * 1000, 1)
             for name, seconds in timed.items()
@@ -268,6 +279,9 @@ def main() -> None:
             "growth_after_first_page": max(p["rss_kib"] for p in pages) - after_first,
             "peak_of_process": peak_rss_kib(),
         },
+        # 1-minute load average of the machine before and after the harvest:
+        # on a shared machine the wall clock counts waiting for a core.
+        "load_average": {"before": load_before, "after": load_after},
         "postgresql": connection.cursor().connection.info.server_version,
         "commit": subprocess.run(  # noqa: S603
             ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
@@ -285,6 +299,13 @@ def main() -> None:
         f"{report['records_per_second']:,} records/s "
         f"({report['records_per_cpu_second']:,} per second of this process's CPU)"
     )
+    print(
+        "  through the harvest, tenth by tenth: median page "
+        + " ".join(f"{ms:.0f}" for ms in tenths["page_ms"])
+        + " ms; most RSS "
+        + " ".join(f"{mib:.0f}" for mib in tenths["rss_mib"])
+        + " MiB"
+    )
     for name, seconds in timed.items():
         if seconds is None:
             continue
@@ -292,16 +313,20 @@ def main() -> None:
     print(f"  last/first: {report['last_over_first']}x")
     rss = report["rss_kib"]
     print(
-        f"  RSS: {rss['after_first_page'] / 1024:.1f} MiB after the first page, "
+        f"  RSS: {rss['before'] / 1024:.1f} MiB before, "
+        f"{rss['after_first_page'] / 1024:.1f} MiB after the first page, "
         f"{rss['max_during_harvest'] / 1024:.1f} MiB at most, "
         f"{rss['at_end'] / 1024:.1f} MiB at the end "
         f"(growth {rss['growth_after_first_page'] / 1024:.1f} MiB)"
     )
+    print(
+        f"  load average: {load_before[0]:.2f} before, {load_after[0]:.2f} after "
+        "(1 minute)"
+    )
     print("Last page's query plan:\n" + plan)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    index = "-index" if options.with_index else ""
-    path = RESULTS / f"oai-{options.count}-{options.prefix}{index}-{stamp}.json"
+    path = RESULTS / f"oai-{options.count}-{options.prefix}-{stamp}.json"
     report["last_page_plan"] = plan
     path.write_text(json.dumps(report, indent=2))
     print(f"Wrote {path.relative_to(ROOT)}")

@@ -6,6 +6,7 @@ the shared folder)."""
 import datetime
 
 import pytest
+from lxml import etree
 
 from publications import services
 from publications.models import Keyword, Publication
@@ -340,3 +341,101 @@ def test_a_list_records_page_in_every_format_validates(oai_response, record, pre
     assert len(xpath(document, "//oai:record")) == 3
     assert len(xpath(document, "//oai:record/oai:metadata")) == 2
     assert len(xpath(document, "//oai:header[@status='deleted']")) == 1
+
+
+# Text that must survive escaping: markup characters, accents, non-Latin
+# scripts and characters beyond the Basic Multilingual Plane.
+TITLE = 'Cytokines & <i>in vitro</i> > 3 "µg": Müller\'s naïve café, 北京, 𝔘 😀'
+FAMILY_NAME = "Ñúñez-Ὀδυσσεύς 김"
+KEYWORD = "Ménière's Disease & <vertigo> ]]>"
+PUBLISHER = "Éditions <Scientifiques> & Fils"
+RELATED_URL = "https://data.example.org/set?id=1&format=csv"
+TEXTS = {
+    "oai_dc": {
+        "title": "dc:title",
+        "creator": "dc:creator",
+        "subject": "dc:subject",
+        "description": "dc:description",
+        "publisher": "dc:publisher",
+        "relation": "dc:relation",
+    },
+    "qdc": {
+        "title": "dcterms:title",
+        "creator": "dcterms:creator",
+        "subject": "dcterms:subject",
+        "description": "dcterms:abstract",
+        "publisher": "dcterms:publisher",
+        "relation": "dcterms:relation",
+    },
+    "mods": {
+        "title": "mods:titleInfo/mods:title",
+        "creator": "mods:name/mods:namePart[@type='family']",
+        "subject": "mods:subject/mods:topic",
+        "description": "mods:abstract",
+        "publisher": "mods:originInfo/mods:publisher",
+        "relation": "mods:location/mods:url[not(@usage)]",
+    },
+}
+
+
+@pytest.fixture
+def multilingual(repository):
+    publication = PublicationFactory(
+        title=TITLE,
+        abstract="<p>Αβγ &amp; &lt;tag&gt; 😀 مرحبا</p><p>Second paragraph.</p>",
+        venue=VenueFactory(title="Revue française d'hématologie", publisher=PUBLISHER),
+        authors=[PersonFactory(given_names="José", family_name=FAMILY_NAME)],
+    )
+    publication.keywords.set([KeywordFactory(term=KEYWORD)])
+    publication.related_links.create(label="Data", url=RELATED_URL, kind="dataset")
+    return publication
+
+
+@pytest.mark.parametrize("prefix", ["oai_dc", "qdc", "mods"])
+def test_markup_characters_and_every_script_read_back_exactly(
+    oai_response, multilingual, prefix
+):
+    metadata = get_metadata(oai_response, multilingual, prefix)
+
+    paths = TEXTS[prefix]
+    assert texts(metadata, paths["title"]) == [TITLE]
+    assert FAMILY_NAME in texts(metadata, paths["creator"])[0]
+    assert texts(metadata, paths["subject"]) == [KEYWORD]
+    assert texts(metadata, paths["description"]) == [
+        "Αβγ & <tag> 😀 مرحبا\nSecond paragraph."
+    ]
+    assert texts(metadata, paths["publisher"]) == [PUBLISHER]
+    assert texts(metadata, paths["relation"]) == [RELATED_URL]
+
+
+def test_characters_beyond_the_basic_plane_are_sent_as_utf8(client, multilingual):
+    response = client.get(
+        "/oai",
+        {
+            "verb": "GetRecord",
+            "identifier": f"oai:escholarship.example.edu:{multilingual.pk}",
+            "metadataPrefix": "oai_dc",
+        },
+    )
+
+    assert "𝔘 😀".encode() in response.content
+    assert b"&lt;i&gt;in vitro&lt;/i&gt; &gt; 3" in response.content
+
+
+@pytest.mark.parametrize("prefix", ["oai_dc", "qdc", "mods"])
+def test_get_record_and_list_records_describe_a_record_alike(
+    oai_response, record, prefix
+):
+    [listed] = xpath(
+        oai_response(verb="ListRecords", metadataPrefix=prefix), "//oai:record"
+    )
+    [got] = xpath(
+        oai_response(
+            verb="GetRecord",
+            identifier=f"oai:escholarship.example.edu:{record.pk}",
+            metadataPrefix=prefix,
+        ),
+        "//oai:record",
+    )
+
+    assert etree.tostring(listed) == etree.tostring(got)

@@ -372,7 +372,7 @@ def test_a_list_that_fills_its_last_page_exactly_ends_with_an_empty_token(
     assert [bool(t.text) for t in tokens] == [True, True, False]
 
 
-def test_page_sizes_default_to_100_records_and_500_identifiers(oai_response, db):
+def test_pages_default_to_500_records_and_500_identifiers(oai_response, db):
     document_type = DocumentTypeFactory()
     Publication.objects.bulk_create(
         Publication(
@@ -384,12 +384,13 @@ def test_page_sizes_default_to_100_records_and_500_identifiers(oai_response, db)
         for n in range(501)
     )
 
-    records = oai_response(verb="ListRecords", metadataPrefix="oai_dc")
-    identifiers = oai_response(verb="ListIdentifiers", metadataPrefix="oai_dc")
+    for verb in ("ListRecords", "ListIdentifiers"):
+        found, tokens = harvest(oai_response, verb=verb, metadataPrefix="oai_dc")
 
-    assert len(xpath(records, "//oai:record")) == 100
-    assert len(xpath(identifiers, "//oai:header")) == 500
-    assert token_of(identifiers).get("completeListSize") == "501"
+        assert len(found) == 501
+        assert [
+            (t.get("cursor"), t.get("completeListSize"), bool(t.text)) for t in tokens
+        ] == [("0", "501", True), ("500", "501", False)]
 
 
 def test_a_token_carries_the_set_and_range_of_the_first_request(
@@ -545,11 +546,11 @@ def test_a_list_records_page_makes_the_same_queries_whatever_its_size(
 
     for prefix in ("oai_dc", "qdc", "mods"):
         # 1 page of records (+1 row to know if more follow), 1 count on a
-        # first page that has a next one, 3 prefetches (authorships with
-        # people, keywords, related links), 2 for the page's department and
-        # subject links, 3 for the set catalogue (departments, subjects,
+        # first page that has a next one, 4 for the metadata (authorships,
+        # their people, keywords, related links), 2 for the page's department
+        # and subject links, 3 for the set catalogue (departments, subjects,
         # document types).
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             response = client.get(
                 "/oai", {"verb": "ListRecords", "metadataPrefix": prefix}
             )

@@ -395,8 +395,8 @@ class DoiOnly(OaiDublinCore):
     def restrict(self, queryset):
         return queryset.filter(doi__isnull=False)
 
-    def can_disseminate(self, publication):
-        return bool(publication.doi)
+    def can_disseminate(self, record):
+        return bool(record.doi)
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """The six OAI-PMH verbs (spec 4). Each takes the checked request and returns
-the element named after the verb; errors are raised as OAIError."""
+the element named after the verb, written as XML text; errors are raised as
+OAIError."""
 
 import dataclasses
 import re
 
 from django.conf import settings
-from lxml import etree
 
 from . import records, tokens
 from .arguments import OAIRequest
@@ -18,7 +18,7 @@ from .errors import (
     NoRecordsMatch,
 )
 from .formats import MetadataFormat, all_formats, get_format
-from .markup import XSI_NS, XSI_SCHEMA_LOCATION, add, oai
+from .markup import attributes, element
 from .sets import SetCatalogue
 
 OAI_IDENTIFIER_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -27,10 +27,14 @@ OAI_IDENTIFIER_XSD = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
 REPOSITORY_IDENTIFIER = re.compile(
     r"^[a-zA-Z0-9][a-zA-Z0-9\-]*(\.[a-zA-Z0-9][a-zA-Z0-9\-]*)+$"
 )
+OAI_IDENTIFIER_START = (
+    f'<oai-identifier xmlns="{OAI_IDENTIFIER_NS}" '
+    f'xsi:schemaLocation="{OAI_IDENTIFIER_NS} {OAI_IDENTIFIER_XSD}">'
+)
 EPOCH = "1970-01-01T00:00:00Z"
 
 PAGE_SIZES = {
-    "ListRecords": ("OAI_LIST_RECORDS_PAGE_SIZE", 100),
+    "ListRecords": ("OAI_LIST_RECORDS_PAGE_SIZE", 500),
     "ListIdentifiers": ("OAI_LIST_IDENTIFIERS_PAGE_SIZE", 500),
     "ListSets": ("OAI_LIST_SETS_PAGE_SIZE", 500),
 }
@@ -45,69 +49,65 @@ def base_url() -> str:
     return settings.REPOSITORY["BASE_URL"].rstrip("/") + "/oai"
 
 
-def identify(request: OAIRequest, catalogue: SetCatalogue) -> etree._Element:
+def identify(request: OAIRequest, catalogue: SetCatalogue) -> str:
     config = settings.REPOSITORY
-    element = etree.Element(oai("Identify"))
-    add(element, oai("repositoryName"), config["NAME"])
-    add(element, oai("baseURL"), base_url())
-    add(element, oai("protocolVersion"), "2.0")
-    add(element, oai("adminEmail"), config["CONTACT_EMAIL"])
     earliest = records.earliest_datestamp()
-    add(element, oai("earliestDatestamp"), datestamp(earliest) if earliest else EPOCH)
-    # Withdrawn records stay listed as deleted for good.
-    add(element, oai("deletedRecord"), "persistent")
-    add(element, oai("granularity"), GRANULARITY)
+    parts = [
+        "<Identify>",
+        element("repositoryName", config["NAME"]),
+        element("baseURL", base_url()),
+        element("protocolVersion", "2.0"),
+        element("adminEmail", config["CONTACT_EMAIL"]),
+        element("earliestDatestamp", datestamp(earliest) if earliest else EPOCH),
+        # Withdrawn records stay listed as deleted for good.
+        element("deletedRecord", "persistent"),
+        element("granularity", GRANULARITY),
+    ]
     repository_identifier = config["OAI_IDENTIFIER"]
     if REPOSITORY_IDENTIFIER.match(repository_identifier):
-        description = add(element, oai("description"))
-        identifier = etree.SubElement(
-            description,
-            f"{{{OAI_IDENTIFIER_NS}}}oai-identifier",
-            nsmap={None: OAI_IDENTIFIER_NS, "xsi": XSI_NS},
-        )
-        identifier.set(XSI_SCHEMA_LOCATION, f"{OAI_IDENTIFIER_NS} {OAI_IDENTIFIER_XSD}")
-        for tag, text in (
-            ("scheme", "oai"),
-            ("repositoryIdentifier", repository_identifier),
-            ("delimiter", ":"),
-            ("sampleIdentifier", records.oai_identifier(1)),
-        ):
-            add(identifier, f"{{{OAI_IDENTIFIER_NS}}}{tag}", text)
-    return element
+        parts += [
+            f"<description>{OAI_IDENTIFIER_START}",
+            element("scheme", "oai"),
+            element("repositoryIdentifier", repository_identifier),
+            element("delimiter", ":"),
+            element("sampleIdentifier", records.oai_identifier(1)),
+            "</oai-identifier></description>",
+        ]
+    parts.append("</Identify>")
+    return "".join(parts)
 
 
-def _record_or_error(identifier: str):
+def _record_or_error(identifier: str, catalogue: SetCatalogue) -> records.HarvestRecord:
+    """One record with its metadata, read as a ListRecords page reads them."""
     pk = records.publication_id(identifier)
-    publication = None
+    rows = []
     if pk is not None:
-        publication = records.with_metadata(records.harvestable()).filter(pk=pk).first()
-    if publication is None:
+        rows = records.as_rows(records.harvestable().filter(pk=pk), metadata=True)
+    found = records.harvest_records(rows, catalogue, metadata=True)
+    if not found:
         raise IdDoesNotExist(f"There is no record '{identifier}' in this repository.")
-    return publication
+    return found[0]
 
 
-def list_metadata_formats(
-    request: OAIRequest, catalogue: SetCatalogue
-) -> etree._Element:
+def list_metadata_formats(request: OAIRequest, catalogue: SetCatalogue) -> str:
     formats = list(all_formats().values())
     identifier = request.get("identifier")
     if identifier is not None:
-        pk = records.publication_id(identifier)
-        publication = records.harvestable().filter(pk=pk).first() if pk else None
-        if publication is None:
-            raise IdDoesNotExist(
-                f"There is no record '{identifier}' in this repository."
-            )
-        formats = [f for f in formats if f.can_disseminate(publication)]
+        record = _record_or_error(identifier, catalogue)
+        formats = [f for f in formats if f.can_disseminate(record)]
         if not formats:
             raise NoMetadataFormats(f"No metadata format describes '{identifier}'.")
-    element = etree.Element(oai("ListMetadataFormats"))
+    parts = ["<ListMetadataFormats>"]
     for metadata_format in formats:
-        entry = add(element, oai("metadataFormat"))
-        add(entry, oai("metadataPrefix"), metadata_format.prefix)
-        add(entry, oai("schema"), metadata_format.schema)
-        add(entry, oai("metadataNamespace"), metadata_format.namespace)
-    return element
+        parts += [
+            "<metadataFormat>",
+            element("metadataPrefix", metadata_format.prefix),
+            element("schema", metadata_format.schema),
+            element("metadataNamespace", metadata_format.namespace),
+            "</metadataFormat>",
+        ]
+    parts.append("</ListMetadataFormats>")
+    return "".join(parts)
 
 
 def _format_or_error(prefix: str) -> MetadataFormat:
@@ -120,57 +120,47 @@ def _format_or_error(prefix: str) -> MetadataFormat:
     return metadata_format
 
 
-def _header(parent: etree._Element, record: records.HarvestRecord) -> None:
-    header = add(
-        parent, oai("header"), attrib={"status": "deleted"} if record.deleted else None
+def _header(record: records.HarvestRecord) -> str:
+    return "".join(
+        (
+            '<header status="deleted">' if record.deleted else "<header>",
+            element("identifier", record.identifier),
+            element("datestamp", record.datestamp),
+            *(element("setSpec", spec) for spec in record.set_specs),
+            "</header>",
+        )
     )
-    add(header, oai("identifier"), record.identifier)
-    add(header, oai("datestamp"), record.datestamp)
-    for spec in record.set_specs:
-        add(header, oai("setSpec"), spec)
 
 
-def _record(
-    parent: etree._Element,
-    record: records.HarvestRecord,
-    metadata_format: MetadataFormat,
-) -> None:
-    element = add(parent, oai("record"))
-    _header(element, record)
+def _record(record: records.HarvestRecord, metadata_format: MetadataFormat) -> str:
     # A deleted record is a header alone (spec 2.5.1).
-    if not record.deleted:
-        add(element, oai("metadata")).append(metadata_format.metadata(record))
+    if record.deleted:
+        return f"<record>{_header(record)}</record>"
+    metadata = metadata_format.metadata(record)
+    return f"<record>{_header(record)}<metadata>{metadata}</metadata></record>"
 
 
-def get_record(request: OAIRequest, catalogue: SetCatalogue) -> etree._Element:
+def get_record(request: OAIRequest, catalogue: SetCatalogue) -> str:
     identifier = request.get("identifier")
-    publication = _record_or_error(identifier)
+    record = _record_or_error(identifier, catalogue)
     metadata_format = _format_or_error(request.get("metadataPrefix"))
-    if not metadata_format.can_disseminate(publication):
+    if not metadata_format.can_disseminate(record):
         raise CannotDisseminateFormat(
             f"'{identifier}' cannot be described in {metadata_format.prefix}."
         )
-    element = etree.Element(oai("GetRecord"))
-    [record] = records.harvest_records([publication], catalogue, metadata=True)
-    _record(element, record, metadata_format)
-    return element
+    return f"<GetRecord>{_record(record, metadata_format)}</GetRecord>"
 
 
 def _resumption_token(
-    parent: etree._Element,
-    position: tokens.ListPosition | None,
-    *,
-    cursor: int,
-    size: int,
-) -> None:
+    position: tokens.ListPosition | None, *, cursor: int, size: int
+) -> str:
     """A token for the next page, or the empty one that ends a resumed list."""
-    attributes = {"completeListSize": str(size), "cursor": str(cursor)}
+    values = {"completeListSize": size, "cursor": cursor}
     if position is None:
-        add(parent, oai("resumptionToken"), attrib=attributes)
-        return
+        return element("resumptionToken", "", attributes(values))
     token, expires = tokens.issue(position)
-    attributes["expirationDate"] = datestamp(expires)
-    add(parent, oai("resumptionToken"), token, attributes)
+    values["expirationDate"] = datestamp(expires)
+    return element("resumptionToken", token, attributes(values))
 
 
 def _list_request(request: OAIRequest) -> tokens.ListPosition:
@@ -189,7 +179,7 @@ def _list_request(request: OAIRequest) -> tokens.ListPosition:
     )
 
 
-def _list_items(request: OAIRequest, catalogue: SetCatalogue) -> etree._Element:
+def _list_items(request: OAIRequest, catalogue: SetCatalogue) -> str:
     """ListRecords and ListIdentifiers: one page in harvest order."""
     position = _list_request(request)
     resumed = position.after_id is not None
@@ -208,41 +198,42 @@ def _list_items(request: OAIRequest, catalogue: SetCatalogue) -> etree._Element:
     page = matching
     if resumed:
         page = records.after(page, position.after_updated_at, position.after_id)
-    if with_metadata:
-        page = records.with_metadata(page)
-    else:
-        page = page.only("id", "updated_at", "status", "document_type_id")
+    page = records.as_rows(records.in_harvest_order(page), metadata=with_metadata)
     size = page_size(request.verb)
-    rows = list(records.in_harvest_order(page)[: size + 1])
+    rows = list(page[: size + 1])
     has_more = len(rows) > size
-    rows = rows[:size]
     if not rows:
         raise NoRecordsMatch("No records match the request.")
 
-    element = etree.Element(oai(request.verb))
-    for record in records.harvest_records(rows, catalogue, metadata=with_metadata):
-        if with_metadata:
-            _record(element, record, metadata_format)
-        else:
-            _header(element, record)
+    page_records = records.harvest_records(
+        rows[:size], catalogue, metadata=with_metadata
+    )
+    parts = [f"<{request.verb}>"]
+    if with_metadata:
+        parts += [_record(record, metadata_format) for record in page_records]
+    else:
+        parts += [_header(record) for record in page_records]
     if has_more or resumed:
         # Counted once, on the first page, and carried in the token.
         complete = position.size if position.size is not None else matching.count()
         next_position = None
         if has_more:
-            last = rows[-1]
+            last = page_records[-1]
             next_position = dataclasses.replace(
                 position,
-                cursor=position.cursor + len(rows),
+                cursor=position.cursor + len(page_records),
                 size=complete,
                 after_updated=last.updated_at.isoformat(),
-                after_id=last.pk,
+                after_id=last.id,
             )
-        _resumption_token(element, next_position, cursor=position.cursor, size=complete)
-    return element
+        parts.append(
+            _resumption_token(next_position, cursor=position.cursor, size=complete)
+        )
+    parts.append(f"</{request.verb}>")
+    return "".join(parts)
 
 
-def list_sets(request: OAIRequest, catalogue: SetCatalogue) -> etree._Element:
+def list_sets(request: OAIRequest, catalogue: SetCatalogue) -> str:
     token = request.get("resumptionToken")
     position = (
         tokens.read(token, "ListSets")
@@ -257,11 +248,9 @@ def list_sets(request: OAIRequest, catalogue: SetCatalogue) -> etree._Element:
     page, has_more = remaining[:size], len(remaining) > size
     if not page:
         raise BadResumptionToken("The list of sets has changed; ask for it again.")
-    element = etree.Element(oai("ListSets"))
+    parts = ["<ListSets>"]
     for spec, name in page:
-        entry = add(element, oai("set"))
-        add(entry, oai("setSpec"), spec)
-        add(entry, oai("setName"), name)
+        parts.append(f"<set>{element('setSpec', spec)}{element('setName', name)}</set>")
     if has_more or token is not None:
         complete = position.size if position.size is not None else len(sets)
         next_position = None
@@ -272,8 +261,11 @@ def list_sets(request: OAIRequest, catalogue: SetCatalogue) -> etree._Element:
                 size=complete,
                 after_spec=page[-1][0],
             )
-        _resumption_token(element, next_position, cursor=position.cursor, size=complete)
-    return element
+        parts.append(
+            _resumption_token(next_position, cursor=position.cursor, size=complete)
+        )
+    parts.append("</ListSets>")
+    return "".join(parts)
 
 
 HANDLERS = {
@@ -286,6 +278,6 @@ HANDLERS = {
 }
 
 
-def answer(request: OAIRequest) -> etree._Element:
+def answer(request: OAIRequest) -> str:
     """The verb's element for a request whose arguments are already checked."""
     return HANDLERS[request.verb](request, SetCatalogue())

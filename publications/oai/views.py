@@ -8,22 +8,32 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from lxml import etree
 
 from . import arguments, verbs
 from .datestamps import datestamp
 from .errors import OAIError
-from .markup import OAI_NS, XSI_NS, XSI_SCHEMA_LOCATION, add, oai
+from .markup import OAI_NS, XSI_NS, attributes, element
 
 OAI_XSD = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+START = (
+    "<?xml version='1.0' encoding='UTF-8'?>\n"
+    f'<OAI-PMH xmlns="{OAI_NS}" xmlns:xsi="{XSI_NS}" '
+    f'xsi:schemaLocation="{OAI_NS} {OAI_XSD}">'
+)
+END = "</OAI-PMH>"
 
 
-def envelope(request_attributes: dict[str, str]) -> etree._Element:
-    root = etree.Element(oai("OAI-PMH"), nsmap={None: OAI_NS, "xsi": XSI_NS})
-    root.set(XSI_SCHEMA_LOCATION, f"{OAI_NS} {OAI_XSD}")
-    add(root, oai("responseDate"), datestamp(timezone.now()))
-    add(root, oai("request"), verbs.base_url(), request_attributes)
-    return root
+def envelope(request_attributes: dict[str, str], body: str) -> bytes:
+    """The response document: its date, the request echoed, and `body`."""
+    return "".join(
+        (
+            START,
+            element("responseDate", datestamp(timezone.now())),
+            element("request", verbs.base_url(), attributes(request_attributes)),
+            body,
+            END,
+        )
+    ).encode()
 
 
 @csrf_exempt  # harvesters POST without a session
@@ -33,12 +43,9 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     oai_request = None
     try:
         oai_request = arguments.parse(query)
-        body = verbs.answer(oai_request)
-        root = envelope(oai_request.echo())
-        root.append(body)
+        content = envelope(oai_request.echo(), verbs.answer(oai_request))
     except OAIError as error:
         echo = oai_request.echo() if oai_request and error.echo_arguments else {}
-        root = envelope(echo)
-        add(root, oai("error"), error.message, {"code": error.code})
-    content = etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+        body = element("error", error.message, attributes({"code": error.code}))
+        content = envelope(echo, body)
     return HttpResponse(content, content_type="text/xml; charset=utf-8")

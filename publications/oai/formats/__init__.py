@@ -1,9 +1,10 @@
 """Metadata formats behind one registry: one small module per format.
 
-A format names its metadataPrefix, schema and namespace and turns a
-HarvestRecord into the element that goes inside <metadata>. Adding one
-(oai_openaire, DataCite) is a module with a MetadataFormat subclass and its
-dotted path in OAI_METADATA_FORMATS (or in DEFAULT_FORMATS below).
+A format names its metadataPrefix, schema and namespace and writes a
+HarvestRecord as the XML that goes inside <metadata>, with markup.field and
+markup.element, which escape every value. Adding one (oai_openaire,
+DataCite) is a module with a MetadataFormat subclass and its dotted path in
+OAI_METADATA_FORMATS (or in DEFAULT_FORMATS below).
 """
 
 import functools
@@ -12,9 +13,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
-from lxml import etree
 
-from ...models import Publication
+from ..records import HarvestRecord
 
 DEFAULT_FORMATS = (
     "publications.oai.formats.oai_dc.OaiDublinCore",
@@ -33,12 +33,13 @@ class MetadataFormat:
         format would keep those with a DOI). Every record, by default."""
         return queryset
 
-    def can_disseminate(self, publication: Publication) -> bool:
-        """The same rule as `restrict`, for one record already loaded."""
+    def can_disseminate(self, record: HarvestRecord) -> bool:
+        """The same rule as `restrict`, for one record already read."""
         return True
 
-    def metadata(self, record) -> etree._Element:
-        """The root element of the record's metadata (a HarvestRecord)."""
+    def metadata(self, record: HarvestRecord) -> str:
+        """The record's metadata: one root element in the format's namespace,
+        declaring the prefixes it uses (xsi is declared by the envelope)."""
         raise NotImplementedError
 
 
