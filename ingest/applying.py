@@ -321,6 +321,10 @@ def _apply_all(batch, applier, heartbeat, progress, chunk_size) -> str:
         with transaction.atomic():
             for chunk in pending_chunks(batch, chunk_size):
                 applier.apply(chunk)
+                # A failure later rolls back the whole batch and this
+                # applier with it: what it created need not be remembered
+                # (a list that would otherwise grow with the file).
+                applier.resolver.forget_saved()
                 done += len(chunk)
                 heartbeat.beat(done)
                 if progress:

@@ -29,9 +29,9 @@ def _compact(obj) -> dict[str, Any]:
     data = {}
     for name in obj.__dataclass_fields__:
         value = getattr(obj, name)
-        if value in ("", None, (), False):
-            continue
-        data[name] = list(value) if isinstance(value, tuple) else value
+        # Falsy is empty here: "", None, (), False (and 0, as before).
+        if value:
+            data[name] = list(value) if isinstance(value, tuple) else value
     return data
 
 

@@ -102,6 +102,7 @@ class Resolver:
         self.known_mesh_ids: set[str] = set()
         self.known_terms: set[str] = set()
         self.affiliation_departments: dict[str, tuple[Department, ...]] = {}
+        self.affiliations_departments: dict[tuple, tuple[Department, ...]] = {}
         # Unsaved instances handed out, when writing: a rolled-back write
         # makes those it saved unsaved again (see forget_rolled_back).
         self.for_writing = for_writing
@@ -214,8 +215,16 @@ class Resolver:
         """The record's references. Call `prefetch` with its chunk first."""
         departments, issues = self.record_departments(record)
         resolution = Resolution(departments=departments, issues=issues)
+        # The record's departments' people, by folded family name, looked
+        # up once per record rather than once per author and department.
+        people = [
+            by_name
+            for department in departments
+            # (an empty one too: a person new in this record joins it)
+            if (by_name := self.people_by_department.get(department.pk)) is not None
+        ]
         for author in record.authors:
-            resolution.authors.append(self._author(author, departments))
+            resolution.authors.append(self._author(author, people))
         keywords = {id(k): k for k in map(self._keyword, record.keywords)}
         resolution.keywords = list(keywords.values())
         resolution.subjects = self._subjects(
@@ -251,6 +260,16 @@ class Resolver:
 
     def author_departments(self, affiliations: Iterable[str]) -> tuple:
         """The departments of every rule the affiliations match, in rule order."""
+        key = tuple(affiliations)
+        departments = self.affiliations_departments.get(key)
+        if departments is None:
+            departments = self._affiliations_departments(key)
+            # Authors of one institution share a handful of affiliation lists.
+            if len(self.affiliations_departments) < 100_000:
+                self.affiliations_departments[key] = departments
+        return departments
+
+    def _affiliations_departments(self, affiliations: tuple[str, ...]) -> tuple:
         found: dict[int, Department] = {}
         for affiliation in affiliations:
             departments = self.affiliation_departments.get(affiliation)
@@ -264,9 +283,9 @@ class Resolver:
                 found.setdefault(department.pk, department)
         return tuple(found.values())
 
-    def _author(self, author, departments: list[Department]) -> AuthorInput:
+    def _author(self, author, people: list[dict]) -> AuthorInput:
         own = self.author_departments(author.affiliations)
-        person = self._person(author, departments, own)
+        person = self._person(author, people, own)
         return AuthorInput(
             person=person,
             name_as_printed=_cut(author.name_as_printed, Person, "family_name"),
@@ -274,18 +293,19 @@ class Resolver:
             departments=own,
         )
 
-    def _person(self, author, departments, own) -> Person:
+    def _person(self, author, people: list[dict], own) -> Person:
+        """`people`: the record's departments' people by folded family name,
+        in department order."""
         if author.orcid and author.orcid in self.people_by_orcid:
             return self.people_by_orcid[author.orcid]
         family = fold(author.family_name)
+        given = fold(author.given_names)
         exact = initials = None
-        for department in departments:
-            for person in self.people_by_department.get(department.pk, {}).get(
-                family, ()
-            ):
+        for by_name in people:
+            for person in by_name.get(family, ()):
                 if person.orcid and author.orcid and person.orcid != author.orcid:
                     continue  # two ORCIDs: two people
-                if fold(person.given_names) == fold(author.given_names):
+                if fold(person.given_names) == given:
                     exact = exact or person
                 elif given_names_match(person.given_names, author.given_names):
                     initials = initials or person

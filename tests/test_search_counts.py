@@ -6,12 +6,13 @@ import pytest
 from django.core.management import call_command
 
 from publications import services
-from publications.models import Authorship, Publication
+from publications.models import Authorship, Keyword, Person, Publication
 from publications.search import SearchFilters, get_backend
 from publications.search.base import NEWEST
 from publications.search.counts import AuthorIndex, collection_counts
 from tests.factories import (
     DepartmentFactory,
+    DocumentTypeFactory,
     KeywordFactory,
     PersonFactory,
     PublicationFactory,
@@ -120,3 +121,56 @@ def test_year_filters_take_whole_years_whatever_the_dates_precision(
     )
     assert sorted(titles) == sorted(expected)
     assert result.total == len(expected)
+
+
+def test_kept_counts_follow_bulk_imports_and_drop_values_left_with_none(
+    django_capture_on_commit_callbacks,
+):
+    """Records created in bulk, as an import writes them (new people and
+    keywords among them), then one withdrawn: the author and keyword it
+    alone had leave the counts, as a rebuild would count them."""
+    department = DepartmentFactory(slug="unit")
+    shared_keyword = KeywordFactory()
+    shared_person = PersonFactory()
+    article = DocumentTypeFactory()
+
+    def new(n: int, *extra_people: Person) -> services.NewPublication:
+        return services.NewPublication(
+            publication=Publication(
+                title=f"Bulk record {n}",
+                pub_year=2000 + n,
+                document_type=article,
+                status=Publication.Status.PUBLISHED,
+            ),
+            authors=[
+                services.AuthorInput(person=p, name_as_printed=p.family_name)
+                for p in (shared_person, *extra_people)
+            ],
+            departments=[department],
+            keywords=[shared_keyword, Keyword(term=f"Only in {n}")],
+        )
+
+    only_in_last = Person(family_name="Zed", given_names="Una")
+    services.publications_create_bulk(
+        records=[new(1, Person(family_name="Able", given_names="Ann")), new(2)]
+    )
+    *_, last = services.publications_create_bulk(records=[new(3, only_in_last)])
+    assert kept()[0] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_withdraw(publication=last, note="Withdrawn.")
+
+    before = kept()
+    call_command("rebuild_search_index", verbosity=0)
+
+    assert kept() == before
+    total, facets, people = before
+    assert total == 2
+    assert dict(facets["department"]) == {department.pk: 2}
+    assert dict(facets["keyword"])[shared_keyword.pk] == 2
+    assert "Only in 3" not in set(
+        Keyword.objects.filter(pk__in=dict(facets["keyword"])).values_list(
+            "term", flat=True
+        )
+    )
+    assert people[shared_person.slug] == 2
+    assert only_in_last.slug not in people

@@ -109,7 +109,17 @@ def _change_postgres(cursor, facets: dict, people: dict) -> None:
             DO UPDATE SET records = {FACETS}.records + excluded.records""",
             [list(column) for column in zip(*changed, strict=True)],
         )
-        cursor.execute(f"DELETE FROM {FACETS} WHERE records <= 0")
+        # Only a value that lost records can have dropped to none; looking
+        # at those alone keeps an import of new records from scanning the
+        # table (and every version of its rows it has written) each chunk.
+        dropped = [(facet, value) for facet, value, n in changed if n < 0]
+        if dropped:
+            cursor.execute(
+                f"DELETE FROM {FACETS} f USING unnest(%s::text[], %s::integer[]) "
+                "AS d(facet, value) WHERE f.facet = d.facet AND f.value = d.value "
+                "AND f.records <= 0",
+                [list(column) for column in zip(*dropped, strict=True)],
+            )
     if people:
         ids = list(people)
         cursor.execute(
@@ -123,13 +133,17 @@ def _change_postgres(cursor, facets: dict, people: dict) -> None:
             ON CONFLICT (person_id) DO UPDATE SET {_AUTHOR_UPDATE}""",
             [ids, list(people.values())],
         )
-        # People left with no record, and rows of people deleted since.
-        cursor.execute(
-            f"DELETE FROM {AUTHORS} c WHERE c.person_id = ANY(%s) AND "
-            "(c.records <= 0 OR NOT EXISTS (SELECT 1 FROM publications_person p "
-            "WHERE p.id = c.person_id))",
-            [ids],
-        )
+        # People left with no record, and rows of people deleted since
+        # (whose count can only have stayed or dropped: a record written now
+        # names people who exist).
+        gone = [pk for pk, n in people.items() if n <= 0]
+        if gone:
+            cursor.execute(
+                f"DELETE FROM {AUTHORS} c WHERE c.person_id = ANY(%s) AND "
+                "(c.records <= 0 OR NOT EXISTS (SELECT 1 FROM publications_person p "
+                "WHERE p.id = c.person_id))",
+                [gone],
+            )
 
 
 def _change_sqlite(cursor, facets: dict, people: dict) -> None:
@@ -141,7 +155,8 @@ def _change_sqlite(cursor, facets: dict, people: dict) -> None:
             f"DO UPDATE SET records = {FACETS}.records + excluded.records",
             changed,
         )
-        cursor.execute(f"DELETE FROM {FACETS} WHERE records <= 0")
+        if any(n < 0 for _, _, n in changed):
+            cursor.execute(f"DELETE FROM {FACETS} WHERE records <= 0")
     if people:
         cursor.executemany(
             f"""
@@ -152,7 +167,7 @@ def _change_sqlite(cursor, facets: dict, people: dict) -> None:
             ON CONFLICT (person_id) DO UPDATE SET {_AUTHOR_UPDATE}""",
             [(n, pk) for pk, n in people.items()],
         )
-        ids = list(people)
+        ids = [pk for pk, n in people.items() if n <= 0]  # as on PostgreSQL
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
