@@ -98,7 +98,7 @@ def setup_django(url: str) -> None:
 def base_fill(catalogue: int) -> None:
     from django.core.management import call_command
 
-    from ingest.models import AffiliationRule
+    from publications.ingest.models import AffiliationRule
     from publications.models import Department, Publication
 
     call_command("migrate", verbosity=0)
@@ -296,7 +296,7 @@ def child(path: str, mode: str, profile: str | None, queries: bool = False) -> N
     from django.core.files import File
     from django.db import connection
 
-    from ingest.services import batch_apply, batch_create, batch_plan
+    from publications.ingest.services import batch_apply, batch_create, batch_plan
 
     timings = {}
     stack = ExitStack()

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "publications",
-    "ingest",
+    "publications.ingest",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +156,7 @@ INGEST_STALE_SECONDS = int(os.environ.get("INGEST_STALE_SECONDS", 120))
 INGEST_BACKGROUND_ROWS = int(os.environ.get("INGEST_BACKGROUND_ROWS", 500))
 INGEST_BACKGROUND_BYTES = int(os.environ.get("INGEST_BACKGROUND_BYTES", 1024 * 1024))
 
-# Records looked up or harvested over HTTP (ingest/http.py): the services
+# Records looked up or harvested over HTTP (publications/ingest/http.py): the services
 # called, each request's timeout in seconds, retries after 429/5xx/timeouts,
 # the first retry's wait (doubling after), and the largest response read.
 CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")

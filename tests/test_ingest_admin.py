@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ingest.models import ImportBatch, ImportRow
+from publications.ingest.models import ImportBatch, ImportRow
 from publications.models import Publication
 from tests.factories import PublicationFactory, VenueFactory
 from tests.html import parse_valid_html, text

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import NoReverseMatch, reverse
 
-from ingest.models import ImportBatch
+from publications.ingest.models import ImportBatch
 from publications.models import Publication
 from tests.test_ingest_admin import (
     UPLOAD_URL,
@@ -78,7 +78,9 @@ def test_the_curators_group_has_exactly_the_import_permissions():
 
 @pytest.mark.django_db
 def test_reversing_the_migration_takes_the_import_permissions_away():
-    migration = importlib.import_module("ingest.migrations.0002_curators_permissions")
+    migration = importlib.import_module(
+        "publications.ingest.migrations.0002_curators_permissions"
+    )
     state = MigrationLoader(connection).project_state(
         ("ingest", "0002_curators_permissions")
     )

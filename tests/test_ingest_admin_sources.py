@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from ingest import jobs
-from ingest.models import AffiliationRule, HarvestSource, ImportBatch
+from publications.ingest import jobs
+from publications.ingest.models import AffiliationRule, HarvestSource, ImportBatch
 from publications.models import Publication
 from tests.factories import DepartmentFactory, PublicationFactory
 from tests.html import parse_valid_html, text

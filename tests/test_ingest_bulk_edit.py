@@ -11,9 +11,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ingest.models import ImportBatch, ImportRow
 from publications import services
 from publications.importers import PARSERS, NormalisedRecord, ParseResult
+from publications.ingest.models import ImportBatch, ImportRow
 from publications.models import Keyword, Publication
 from tests.factories import (
     DepartmentFactory,

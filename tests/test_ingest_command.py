@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from ingest.models import ImportBatch
+from publications.ingest.models import ImportBatch
 from publications.models import Department, Keyword, Person, Publication
 from publications.services import publication_create
 from tests.factories import DepartmentFactory

@@ -20,10 +20,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from lxml import etree
 
-from ingest import http
-from ingest.fetchers import fetch_records
 from publications.dates import PartialDate
 from publications.importers import ImportIssue, ParseResult, Severity
+from publications.ingest import http
+from publications.ingest.fetchers import fetch_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest_sources"
 

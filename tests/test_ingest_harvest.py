@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ingest.harvest import harvest, harvest_source_records
-from ingest.models import HarvestSource
 from publications import services
 from publications.dates import PartialDate
 from publications.importers import ParseResult, Severity
+from publications.ingest.harvest import harvest, harvest_source_records
+from publications.ingest.models import HarvestSource
 from publications.models import Keyword, Publication
 from tests.factories import (
     DepartmentFactory,

@@ -9,8 +9,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from ingest import jobs
-from ingest.models import HarvestSource, ImportBatch, ImportRow
+from publications.ingest import jobs
+from publications.ingest.models import HarvestSource, ImportBatch, ImportRow
 from publications.models import Publication
 from tests.factories import PublicationFactory
 from tests.html import parse_valid_html, text
@@ -82,7 +82,7 @@ def test_a_failing_job_records_why_and_logs_the_traceback(
     )
     batch = jobs.harvest_create(source=source, user=admin_user)
     source.delete()  # the batch keeps no source to harvest
-    with caplog.at_level(logging.ERROR, logger="ingest.jobs"):
+    with caplog.at_level(logging.ERROR, logger="publications.ingest.jobs"):
         jobs.plan_harvest(batch)
         jobs.wait(timeout=60)
     batch.refresh_from_db()

@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ingest.models import ImportBatch, ImportRow
-from ingest.services import batch_create, batch_plan
 from publications.dates import PartialDate
 from publications.importers import NormalisedAuthor, NormalisedKeyword, NormalisedRecord
+from publications.ingest.models import ImportBatch, ImportRow
+from publications.ingest.services import batch_create, batch_plan
 from publications.models import DocumentType
 from publications.services import publication_create
 

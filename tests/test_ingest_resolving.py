@@ -3,10 +3,10 @@ venue become: found in the catalogue or created when the batch is applied."""
 
 import pytest
 
-from ingest.models import AffiliationRule, ImportBatch
-from ingest.services import batch_apply, batch_create, batch_plan
 from publications.dates import PartialDate
 from publications.importers import NormalisedAuthor, NormalisedKeyword, NormalisedRecord
+from publications.ingest.models import AffiliationRule, ImportBatch
+from publications.ingest.services import batch_apply, batch_create, batch_plan
 from publications.models import Department, Keyword, Person, Subject, Venue
 from tests.factories import DepartmentFactory, PersonFactory, SubjectFactory
 

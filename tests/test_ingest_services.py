@@ -10,16 +10,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ingest.models import ImportBatch, ImportRow
-from ingest.services import (
+from publications.dates import PartialDate
+from publications.importers import NormalisedAuthor, NormalisedKeyword, NormalisedRecord
+from publications.ingest.models import ImportBatch, ImportRow
+from publications.ingest.services import (
     batch_apply,
     batch_create,
     batch_is_interrupted,
     batch_plan,
     batch_set_actions,
 )
-from publications.dates import PartialDate
-from publications.importers import NormalisedAuthor, NormalisedKeyword, NormalisedRecord
 from publications.models import (
     Authorship,
     DocumentType,
@@ -388,7 +388,7 @@ def test_an_applied_batch_is_not_applied_or_planned_again():
 
 
 def test_records_exported_to_a_spreadsheet_and_read_back_are_unchanged(shared_data):
-    from ingest.spreadsheet_export import csv_lines
+    from publications.ingest.spreadsheet_export import csv_lines
 
     batch = batch_create(
         file=shared_data("pubmed_sample_2019.xml").open("rb"),

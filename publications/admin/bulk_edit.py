@@ -1,10 +1,10 @@
 """The "Export for bulk edit" actions: selected records as a Digital Commons
 batch spreadsheet with their ids, to correct and upload back as a bulk-edit
-import (ingest.spreadsheet_export writes it)."""
+import (publications.ingest.spreadsheet_export writes it)."""
 
 from django.contrib import admin
 
-from ingest import spreadsheet_export
+from publications.ingest import spreadsheet_export
 
 
 @admin.action(permissions=["view"], description="Export for bulk edit (Excel)")

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 
 class IngestConfig(AppConfig):
-    name = "ingest"
+    name = "publications.ingest"
+    label = "ingest"
     verbose_name = "Import"
     default_auto_field = "django.db.models.BigAutoField"

@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from tqdm import tqdm
 
-from ingest.models import ImportBatch, ImportRow
-from ingest.records import issue_text
-from ingest.services import batch_apply, batch_create, batch_plan
 from publications.importers import PARSERS
+from publications.ingest.models import ImportBatch, ImportRow
+from publications.ingest.records import issue_text
+from publications.ingest.services import batch_apply, batch_create, batch_plan
 from publications.models import Publication
 
 MODES = {"all": ImportBatch.Mode.ALL_OR_NOTHING, "per-row": ImportBatch.Mode.PER_ROW}
