@@ -206,8 +206,8 @@ def test_the_csv_export_makes_the_same_queries_for_any_selection(
     # department, subject, two for years) and COUNT; the action's queryset
     # builds the filters again (type, department, subject; the years are
     # cached by now); the export: the records, their authors, departments,
-    # subjects and keywords.
-    with django_assert_num_queries(16):
+    # subjects, keywords and related links.
+    with django_assert_num_queries(17):
         rows = exported(run_action(admin_client, "export_csv", publications))
     assert len(rows) == count
 

@@ -10,12 +10,12 @@ defused (OWASP "CSV Injection").
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from ..formulas import defuse
-from ..models import Authorship, Publication, PublicationDepartment
+from ..models import Publication
 
 COLUMNS = (
     "id",
@@ -38,29 +38,6 @@ COLUMNS = (
 )
 CHUNK_SIZE = 2000
 LIST_SEPARATOR = "; "
-
-
-def export_queryset(queryset: QuerySet) -> QuerySet:
-    return (
-        queryset.select_related("document_type", "venue")
-        .prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("person").order_by(
-                    "position"
-                ),
-            ),
-            Prefetch(
-                "department_links",
-                queryset=PublicationDepartment.objects.select_related(
-                    "department"
-                ).order_by("position", "id"),
-            ),
-            "subjects",
-            "keywords",
-        )
-        .order_by("pk")
-    )
 
 
 def record_row(publication: Publication, record_url: str) -> list[str]:
@@ -105,8 +82,8 @@ def csv_lines(request: HttpRequest, queryset: QuerySet) -> Iterable[str]:
     writer = csv.writer(_Echo())
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     yield "\ufeff" + writer.writerow(COLUMNS)
-    publications: Iterator[Publication] = export_queryset(queryset).iterator(
-        chunk_size=CHUNK_SIZE
+    publications: Iterator[Publication] = (
+        queryset.for_record().order_by("pk").iterator(chunk_size=CHUNK_SIZE)
     )
     for publication in publications:
         url = request.build_absolute_uri(publication.get_absolute_url())

@@ -25,7 +25,7 @@ import html
 import tempfile
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -36,7 +36,7 @@ from openpyxl.styles import Font
 from publications.formulas import defuse
 from publications.importers.cleaning import HTML_TAG
 from publications.importers.digital_commons import AUTHOR_PARTS, COLUMNS
-from publications.models import Authorship, Publication, PublicationDepartment
+from publications.models import Publication
 
 # The reader's column for this repository's record id: the row updates it.
 ID_COLUMN = "id"
@@ -45,30 +45,6 @@ RECORD_COLUMNS = (ID_COLUMN, *(name for name in COLUMNS if name != ID_COLUMN))
 CHUNK_SIZE = 1000
 LIST_SEPARATOR = "; "
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def export_queryset(queryset: QuerySet) -> QuerySet:
-    return (
-        queryset.select_related("document_type", "venue")
-        .prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("person").order_by(
-                    "position"
-                ),
-            ),
-            Prefetch(
-                "department_links",
-                queryset=PublicationDepartment.objects.select_related(
-                    "department"
-                ).order_by("position", "id"),
-            ),
-            "subjects",
-            "keywords",
-            "related_links",
-        )
-        .order_by("pk")
-    )
 
 
 def most_authors(queryset: QuerySet) -> int:
@@ -168,7 +144,7 @@ def record_values(publication: Publication, author_count: int) -> list[str]:
 
 
 def record_rows(queryset: QuerySet, author_count: int) -> Iterator[list[str]]:
-    publications = export_queryset(queryset).iterator(chunk_size=CHUNK_SIZE)
+    publications = queryset.for_record().order_by("pk").iterator(chunk_size=CHUNK_SIZE)
     for publication in publications:
         yield record_values(publication, author_count)
 
