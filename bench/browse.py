@@ -16,18 +16,23 @@ to bench/results/. See bench/README.md.
 """
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results"
+
+from bench.common import (  # noqa: E402 - after the path is set
+    database_create,
+    database_fill,
+    database_url,
+    django_setup,
+    run_facts,
+    write_results,
+)
+
 BUDGET_MS = 50  # median server time of every browse page at 10^6
 
 
@@ -136,16 +141,11 @@ def time_page(client, url: str, requests: int, warmup: int) -> dict:
 
 def main() -> None:
     args = arguments()
-    url = args.database_url or f"postgres://postgres@127.0.0.1:5432/bench_{args.count}"
-    from bench.pages import database_create, database_fill, git_commit
+    url = database_url(args.count, args.database_url)
     from bench.search import index_fill
 
     database_create(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
+    django_setup(url)
     from django.db import connection
     from django.test import Client
 
@@ -180,25 +180,17 @@ def main() -> None:
             + "; ".join(flags)
         )
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = RESULTS / f"browse-{args.count}-{stamp}.json"
-    report = {
-        "count": args.count,
-        "database": urlsplit(url).path.lstrip("/"),
-        "postgresql": server,
-        "python": platform.python_version(),
-        "commit": git_commit(),
-        "requests": args.requests,
-        "seed_demo_seconds": round(seed_seconds, 1) if seed_seconds else None,
-        "rebuild_seconds": round(index_seconds, 1) if index_seconds else None,
-        "pages": results,
-    }
-    path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nWritten to {path.relative_to(ROOT)}")
+    write_results(
+        f"browse-{args.count}",
+        {
+            "count": args.count,
+            **run_facts(),
+            "requests": args.requests,
+            "seed_demo_seconds": round(seed_seconds, 1) if seed_seconds else None,
+            "rebuild_seconds": round(index_seconds, 1) if index_seconds else None,
+            "pages": results,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -33,9 +33,12 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import database_create, git_commit  # noqa: E402
+from bench.common import (  # noqa: E402 - after the path is set
+    database_create,
+    git_commit,
+    write_results,
+)
 
-RESULTS = ROOT / "bench" / "results"
 TARGET = 1000  # records per second, dry run and apply together
 BASE_SUFFIX = "_base"
 WORDS = (
@@ -408,18 +411,16 @@ def main() -> None:
             f"{r['apply_s']:>8.1f} {r['records_per_s']:>10,} {r['peak_rss_mb']:>12}"
             f"  {r['status']}{flag}"
         )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    out = RESULTS / f"ingest-{args.catalogue}-{stamp}.json"
-    report = {
-        "catalogue": args.catalogue,
-        "mode": args.mode,
-        "python": platform.python_version(),
-        "commit": git_commit(),
-        "runs": runs,
-    }
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nWritten to {out.relative_to(ROOT)}")
+    write_results(
+        f"ingest-{args.catalogue}",
+        {
+            "catalogue": args.catalogue,
+            "mode": args.mode,
+            "python": platform.python_version(),
+            "commit": git_commit(),
+            "runs": runs,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -16,18 +16,26 @@ records/s, last page within 1.5x the first, memory flat.
 """
 
 import argparse
-import json
 import os
 import re
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402 - after the path is set
+    database_create,
+    database_fill,
+    database_url,
+    django_setup,
+    run_facts,
+    write_results,
+)
+
 TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]*)</resumptionToken>")
 
 
@@ -165,7 +173,6 @@ def database_prepare(count: int, seed: int) -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from bench.pages import database_fill
     from publications.models import Publication
 
     if "publications_publication" in connection.introspection.table_names():
@@ -198,21 +205,10 @@ def by_tenth(pages: list[dict]) -> dict[str, list]:
 
 def main() -> None:
     options = arguments()
-    url = options.database_url or (
-        f"postgres://postgres@127.0.0.1:5432/bench_{options.count}"
-    )
-    sys.path.insert(0, str(ROOT))
-    from bench.pages import database_create
-
+    url = database_url(options.count, options.database_url)
     database_create(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-
-    import django
-
-    django.setup()
+    django_setup(url)
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
 
     from publications.oai import records, verbs
@@ -282,13 +278,7 @@ def main() -> None:
         # 1-minute load average of the machine before and after the harvest:
         # on a shared machine the wall clock counts waiting for a core.
         "load_average": {"before": load_before, "after": load_after},
-        "postgresql": connection.cursor().connection.info.server_version,
-        "commit": subprocess.run(  # noqa: S603
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        ).stdout.strip(),
+        **run_facts(),
     }
     # A harvest that was not cut short must bring every record.
     ok = complete or stopped
@@ -324,12 +314,8 @@ def main() -> None:
         "(1 minute)"
     )
     print("Last page's query plan:\n" + plan)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = RESULTS / f"oai-{options.count}-{options.prefix}-{stamp}.json"
     report["last_page_plan"] = plan
-    path.write_text(json.dumps(report, indent=2))
-    print(f"Wrote {path.relative_to(ROOT)}")
+    write_results(f"oai-{options.count}-{options.prefix}", report)
     if not ok:
         sys.exit(1)
 

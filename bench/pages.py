@@ -11,19 +11,24 @@ bench/results/. See bench/README.md.
 """
 
 import argparse
-import json
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402 - after the path is set
+    database_create,
+    database_fill,
+    database_url,
+    django_setup,
+    run_facts,
+    write_results,
+)
+
 BUDGET_MS = 30  # median server time for the record and listing pages at 10^6
 
 
@@ -38,48 +43,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5, help="untimed per page")
     parser.add_argument("--seed", type=int, default=1, help="seed_demo --seed")
     return parser.parse_args()
-
-
-def database_create(url: str) -> None:
-    """CREATE DATABASE when it does not exist yet (connecting to "postgres")."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            print(f"Creating database {name}")
-            connection.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-            )
-
-
-def database_fill(count: int, seed: int) -> float | None:
-    """Migrate, and load the demo records unless they are there; returns the
-    seconds seed_demo took, or None when the database was reused."""
-    from django.core.management import call_command
-
-    from publications.models import Publication
-
-    call_command("migrate", verbosity=0)
-    present = Publication.objects.filter(doi__startswith="10.5555/demo.").count()
-    if present == count:
-        print(f"Reusing the database: it holds {count:,} demo records.")
-        return None
-    if present:
-        sys.exit(
-            f"The database holds {present:,} demo records, not {count:,}: drop it or "
-            "pass another --database-url."
-        )
-    print(f"Loading {count:,} demo records (seed_demo --seed {seed})")
-    started = time.monotonic()
-    call_command("seed_demo", count=count, seed=seed, no_search_index=True)
-    return time.monotonic() - started
 
 
 def pages_to_time(per_page: int, requests: int) -> dict[str, list[str]]:
@@ -147,29 +110,11 @@ def placeholder_note(client) -> str | None:
     return None
 
 
-def git_commit() -> str:
-    try:
-        return subprocess.run(  # noqa: S603
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main() -> None:
     args = arguments()
-    url = args.database_url or f"postgres://postgres@127.0.0.1:5432/bench_{args.count}"
+    url = database_url(args.count, args.database_url)
     database_create(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(url)
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -198,25 +143,17 @@ def main() -> None:
     if note:
         print(f"\nNote: {note}")
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    path = RESULTS / f"pages-{args.count}-{stamp}.json"
-    report = {
-        "count": args.count,
-        "database": urlsplit(url).path.lstrip("/"),
-        "postgresql": server,
-        "python": platform.python_version(),
-        "commit": git_commit(),
-        "per_page": per_page,
-        "seed_demo_seconds": round(seed_seconds, 1) if seed_seconds else None,
-        "note": note,
-        "pages": results,
-    }
-    path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nWritten to {path.relative_to(ROOT)}")
+    write_results(
+        f"pages-{args.count}",
+        {
+            "count": args.count,
+            **run_facts(),
+            "per_page": per_page,
+            "seed_demo_seconds": round(seed_seconds, 1) if seed_seconds else None,
+            "note": note,
+            "pages": results,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -27,9 +27,6 @@ The targets at 10^6 records: p95 under 300 ms, and within 2x of the bare SQL.
 """
 
 import argparse
-import json
-import os
-import platform
 import re
 import statistics
 import sys
@@ -39,7 +36,16 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results"
+
+from bench.common import (  # noqa: E402 - after the path is set
+    database_create,
+    database_fill,
+    database_url,
+    django_setup,
+    run_facts,
+    write_results,
+)
+
 P95_BUDGET_MS = 300
 SQL_RATIO_BUDGET = 2.0
 
@@ -252,15 +258,9 @@ def time_sql(url: str, statements: list[str], requests: int, warmup: int) -> dic
 
 def main() -> None:
     args = arguments()
-    url = args.database_url or f"postgres://postgres@127.0.0.1:5432/bench_{args.count}"
-    from bench.pages import database_create, database_fill
-
+    url = database_url(args.count, args.database_url)
     database_create(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
+    django_setup(url)
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -313,31 +313,23 @@ def main() -> None:
         figures["ratio"] = round(ratio, 2)
 
     with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
         cursor.execute(
             "SELECT pg_size_pretty(pg_total_relation_size('publications_search'))"
         )
         index_size = cursor.fetchone()[0]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    output = RESULTS / f"search-{args.count}-{stamp}.json"
-    output.write_text(
-        json.dumps(
-            {
-                "count": args.count,
-                "requests": args.requests,
-                "postgresql": version,
-                "python": platform.python_version(),
-                "search_table_size": index_size,
-                "seed_demo_seconds": seed_seconds,
-                "rebuild_seconds": index_seconds,
-                "results": results,
-            },
-            indent=2,
-        )
+    print(f"\nSearch table with indexes: {index_size}.")
+    write_results(
+        f"search-{args.count}",
+        {
+            "count": args.count,
+            **run_facts(),
+            "requests": args.requests,
+            "search_table_size": index_size,
+            "seed_demo_seconds": seed_seconds,
+            "rebuild_seconds": index_seconds,
+            "results": results,
+        },
     )
-    print(f"\nSearch table with indexes: {index_size}. Written to {output}")
 
 
 if __name__ == "__main__":
