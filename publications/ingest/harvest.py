@@ -27,7 +27,7 @@ later copy is the one to keep.
 
 import datetime
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from django.utils import timezone
 from lxml import etree
@@ -43,7 +43,6 @@ from publications.importers.oai_dc import (
 )
 
 from . import http
-from .models import HarvestSource
 
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
 ACCEPT = "text/xml, application/xml;q=0.9, */*;q=0.1"
@@ -209,34 +208,3 @@ def harvest(
         from_=from_,
         until=until,
     )
-
-
-def harvest_source_records(
-    source: HarvestSource,
-) -> tuple[Harvest, Callable[[], bool]]:
-    """What changed at `source` since its last harvest, and the hook to call
-    once those records have been used (the batch planned):
-
-        records, complete = harvest_source_records(source)
-        batch_plan(batch=batch, items=records)
-        complete()
-
-    `complete()` moves `source.harvested_until` to the harvest's first
-    responseDate and returns True, but only when the harvest read the whole
-    list; after a failure it changes nothing, so the next harvest asks for
-    the same records again."""
-    records = harvest(
-        source.base_url,
-        metadata_prefix=source.metadata_prefix,
-        set_spec=source.set_spec,
-        from_=source.harvested_until,
-    )
-
-    def complete() -> bool:
-        if not records.succeeded or records.response_date is None:
-            return False
-        source.harvested_until = records.response_date
-        source.save(update_fields=["harvested_until"])
-        return True
-
-    return records, complete
