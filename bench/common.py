@@ -2,6 +2,7 @@
 runs on, Django set up against it, and a JSON file of results that says on
 what (PostgreSQL and Python versions, commit) the figures were taken."""
 
+import argparse
 import json
 import os
 import platform
@@ -13,6 +14,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+
+
+def arguments_parser(doc: str) -> argparse.ArgumentParser:
+    """--count, --database-url and --seed, which every benchmark takes."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--count", type=int, required=True, help="demo records")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/bench_<N>)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed_demo --seed")
+    return parser
 
 
 def database_url(count: int, given: str | None = None) -> str:

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402 - after the path is set
+    arguments_parser,
     database_create,
     database_fill,
     database_url,
@@ -40,13 +41,7 @@ TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]*)</resumptionToken>")
 
 
 def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, required=True, help="demo records")
-    parser.add_argument(
-        "--database-url",
-        help="PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/bench_<N>)",
-    )
-    parser.add_argument("--seed", type=int, default=1, help="seed_demo --seed")
+    parser = arguments_parser(__doc__)
     parser.add_argument("--prefix", default="oai_dc", help="metadataPrefix")
     parser.add_argument(
         "--page-size",

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402 - after the path is set
+    arguments_parser,
     database_create,
     database_fill,
     database_url,
@@ -33,15 +34,9 @@ BUDGET_MS = 30  # median server time for the record and listing pages at 10^6
 
 
 def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, required=True, help="demo records")
-    parser.add_argument(
-        "--database-url",
-        help="PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/bench_<N>)",
-    )
+    parser = arguments_parser(__doc__)
     parser.add_argument("--requests", type=int, default=50, help="timed per page")
     parser.add_argument("--warmup", type=int, default=5, help="untimed per page")
-    parser.add_argument("--seed", type=int, default=1, help="seed_demo --seed")
     return parser.parse_args()
 
 

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402 - after the path is set
+    arguments_parser,
     database_create,
     database_fill,
     database_url,
@@ -51,15 +52,9 @@ SQL_RATIO_BUDGET = 2.0
 
 
 def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, required=True, help="demo records")
-    parser.add_argument(
-        "--database-url",
-        help="PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/bench_<N>)",
-    )
+    parser = arguments_parser(__doc__)
     parser.add_argument("--requests", type=int, default=30, help="timed per search")
     parser.add_argument("--warmup", type=int, default=3, help="untimed per search")
-    parser.add_argument("--seed", type=int, default=1, help="seed_demo --seed")
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild the search index first"
     )
