@@ -44,8 +44,8 @@ from publications.models import (
 )
 from publications.services import AuthorInput
 
+from .affiliations import AffiliationRules
 from .folding import fold, given_names_match
-from .models import AffiliationRule
 
 MESH = Keyword.Vocabulary.MESH
 
@@ -82,13 +82,7 @@ class Resolver:
         self.department_by_name: dict[str, Department] = {}
         for department in sorted(self.departments.values(), key=lambda d: d.pk):
             self.department_by_name.setdefault(fold(department.name), department)
-        self.rules = [
-            (fold(rule.pattern), self.departments[rule.department_id])
-            for rule in AffiliationRule.objects.filter(is_active=True).order_by(
-                "position", "pattern", "pk"
-            )
-            if fold(rule.pattern)
-        ]
+        self.affiliation_rules = AffiliationRules(self.departments)
         self._subjects_load()
         self.document_types = {t.name: t for t in DocumentType.objects.all()}
         self._venues_load()
@@ -101,8 +95,6 @@ class Resolver:
         self.keyword_by_folded_term: dict[str, Keyword] = {}
         self.known_mesh_ids: set[str] = set()
         self.known_terms: set[str] = set()
-        self.affiliation_departments: dict[str, tuple[Department, ...]] = {}
-        self.affiliations_departments: dict[tuple, tuple[Department, ...]] = {}
         # Unsaved instances handed out, when writing: a rolled-back write
         # makes those it saved unsaved again (see forget_rolled_back).
         self.for_writing = for_writing
@@ -254,37 +246,12 @@ class Resolver:
             else:
                 found.setdefault(department.pk, department)
         for author in record.authors:
-            for department in self.author_departments(author.affiliations):
+            for department in self.affiliation_rules.departments(author.affiliations):
                 found.setdefault(department.pk, department)
         return list(found.values()), issues
 
-    def author_departments(self, affiliations: Iterable[str]) -> tuple:
-        """The departments of every rule the affiliations match, in rule order."""
-        key = tuple(affiliations)
-        departments = self.affiliations_departments.get(key)
-        if departments is None:
-            departments = self._affiliations_departments(key)
-            # Authors of one institution share a handful of affiliation lists.
-            if len(self.affiliations_departments) < 100_000:
-                self.affiliations_departments[key] = departments
-        return departments
-
-    def _affiliations_departments(self, affiliations: tuple[str, ...]) -> tuple:
-        found: dict[int, Department] = {}
-        for affiliation in affiliations:
-            departments = self.affiliation_departments.get(affiliation)
-            if departments is None:
-                text = fold(affiliation)
-                departments = tuple(
-                    dict.fromkeys(d for pattern, d in self.rules if pattern in text)
-                )
-                self.affiliation_departments[affiliation] = departments
-            for department in departments:
-                found.setdefault(department.pk, department)
-        return tuple(found.values())
-
     def _author(self, author, people: list[dict]) -> AuthorInput:
-        own = self.author_departments(author.affiliations)
+        own = self.affiliation_rules.departments(author.affiliations)
         person = self._person(author, people, own)
         return AuthorInput(
             person=person,

@@ -4,9 +4,9 @@ the active rules, answering with the departments it matches."""
 
 from django.contrib import admin
 
+from ..affiliations import AffiliationRules
 from ..forms import AffiliationTestForm
 from ..models import AffiliationRule
-from ..resolving import Resolver
 
 # The changelist reads its GET parameters as filters; this one is the
 # tester's and is taken out before the changelist sees it.
@@ -43,5 +43,5 @@ class AffiliationRuleAdmin(admin.ModelAdmin):
             "affiliation_form": form,
             "affiliation_tested": text,
             # The import's own rule: the same matching as planning a batch does.
-            "affiliation_matches": Resolver().author_departments([text]),
+            "affiliation_matches": AffiliationRules().departments([text]),
         }
