@@ -347,3 +347,23 @@ def test_an_affiliation_is_tested_against_the_active_rules(curator):
     response = curator.get(reverse(RULES_URL), {"affiliation": "Department of Music"})
     box = parse_valid_html(response.content).find(".//div[@id='affiliation-test']")
     assert "matches no active rule" in text(box)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_harvest_planned_again_without_success_no_longer_moves_its_source(
+    admin_client, live_server, settings
+):
+    settings.INGEST_HTTP_RETRIES = 0
+    PublicationFactory(doi="10.5555/harvest.again")
+    source = HarvestSource.objects.create(
+        name="This repository", base_url=f"{live_server.url}/oai"
+    )
+    harvest_now(admin_client, source)
+    batch = latest_batch()
+    assert batch.harvested_until is not None
+
+    HarvestSource.objects.filter(pk=source.pk).update(base_url="http://127.0.0.1:9/oai")
+    jobs.plan(batch)
+    jobs.wait(timeout=120)
+    batch.refresh_from_db()
+    assert batch.harvested_until is None

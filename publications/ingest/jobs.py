@@ -28,16 +28,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from . import services
 from .models import HarvestSource, ImportBatch
 
 logger = logging.getLogger(__name__)
 
-# Kept in a harvest batch's counts between its dry run and applying it: the
-# harvested repository's responseDate, where the next harvest starts.
-HARVEST_UNTIL = "harvest_until"
 # The file a lookup batch keeps its identifiers in, so a retry asks again.
 LOOKUP_FILENAME = "identifiers.txt"
 
@@ -223,12 +219,10 @@ def plan_harvest(batch: ImportBatch) -> Started:
             from_=source.harvested_until,
         )
         current = services.batch_plan(batch=current, items=records, update_matched=True)
-        if records.succeeded and records.response_date is not None:
-            current.counts = {
-                **current.counts,
-                HARVEST_UNTIL: records.response_date.isoformat(),
-            }
-            current.save(update_fields=["counts"])
+        # Only a harvest that read the whole list may move its source on; a
+        # replanned batch forgets what an earlier harvest reached.
+        current.harvested_until = records.response_date if records.succeeded else None
+        current.save(update_fields=["harvested_until"])
 
     return _start("plan", batch, work, background=True)
 
@@ -255,15 +249,14 @@ def apply(batch: ImportBatch, *, user) -> Started:
 
     def work():
         current = ImportBatch.objects.get(pk=batch.pk)
-        harvest_until = current.counts.get(HARVEST_UNTIL)
         applied = services.batch_apply(batch=current, user=user)
         if (
             applied.status == ImportBatch.Status.APPLIED
             and applied.harvest_source_id
-            and harvest_until
+            and applied.harvested_until
         ):
             HarvestSource.objects.filter(pk=applied.harvest_source_id).update(
-                harvested_until=parse_datetime(harvest_until)
+                harvested_until=applied.harvested_until
             )
 
     background = pending_rows(batch) > settings.INGEST_BACKGROUND_ROWS

@@ -104,6 +104,9 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="batches",
     )
+    # A harvest that read its whole list: the responseDate its source's next
+    # harvest asks `from`, once this batch is applied.
+    harvested_until = models.DateTimeField(null=True, blank=True)
     mode = models.CharField(max_length=10, choices=Mode, default=Mode.ALL_OR_NOTHING)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     created_by = models.ForeignKey(
