@@ -4,10 +4,12 @@ counts from scratch, on either engine, and year ranges follow the dates."""
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from publications import services
 from publications.models import Authorship, Keyword, Person, Publication
-from publications.search import SearchFilters, get_backend
+from publications.search import SearchFilters, counts_deferred, get_backend
+from publications.search import counts as kept_counts
 from publications.search.base import NEWEST
 from publications.search.counts import AuthorIndex, collection_counts
 from tests.factories import (
@@ -121,6 +123,93 @@ def test_year_filters_take_whole_years_whatever_the_dates_precision(
     )
     assert sorted(titles) == sorted(expected)
     assert result.total == len(expected)
+
+
+def bulk_record(n: int, people, department, keyword) -> "services.NewPublication":
+    return services.NewPublication(
+        publication=Publication(
+            title=f"Deferred record {n}",
+            pub_year=2000 + n % 4,
+            document_type=DocumentTypeFactory(),
+            status=Publication.Status.PUBLISHED,
+        ),
+        authors=[
+            services.AuthorInput(person=p, name_as_printed=p.family_name)
+            for p in people
+        ],
+        departments=[department],
+        keywords=[keyword, Keyword(term=f"Deferred only in {n}")],
+    )
+
+
+@pytest.mark.parametrize("people_limit", [100_000, 1])
+def test_deferred_counts_are_written_on_leaving_and_equal_a_recount(
+    monkeypatch, people_limit
+):
+    """Chunks indexed under counts_deferred() (as an import applies them):
+    the counts stay as they were until the block ends, then agree with a
+    rebuild; with a limit of one pending person they are written as they
+    go, and agree all the same."""
+    monkeypatch.setattr(kept_counts, "DEFERRED_PEOPLE_LIMIT", people_limit)
+    department = DepartmentFactory(slug="unit")
+    keyword = KeywordFactory()
+    shared = PersonFactory()
+    services.publications_create_bulk(
+        records=[bulk_record(0, [shared], department, keyword)]
+    )
+    before = kept()
+
+    with transaction.atomic(), counts_deferred():
+        for chunk in range(3):
+            services.publications_create_bulk(
+                records=[
+                    bulk_record(
+                        chunk * 10 + n + 1,
+                        [shared, Person(family_name=f"New{chunk}{n}", given_names="A")],
+                        department,
+                        keyword,
+                    )
+                    for n in range(2)
+                ]
+            )
+        during = kept()
+    after = kept()
+    call_command("rebuild_search_index", verbosity=0)
+
+    if people_limit > 1:
+        assert during == before
+    else:
+        assert during != before
+    assert after == kept()
+    total, facets, people = after
+    assert total == 7
+    assert dict(facets["department"]) == {department.pk: 7}
+    assert people[shared.slug] == 7
+
+
+def test_deferred_counts_are_dropped_with_a_transaction_that_fails():
+    department = DepartmentFactory(slug="unit")
+    keyword = KeywordFactory()
+    services.publications_create_bulk(
+        records=[bulk_record(0, [PersonFactory()], department, keyword)]
+    )
+    before = kept()
+
+    with pytest.raises(RuntimeError), transaction.atomic(), counts_deferred():
+        services.publications_create_bulk(
+            records=[bulk_record(1, [PersonFactory()], department, keyword)]
+        )
+        raise RuntimeError("a later row fails")
+
+    assert kept() == before
+    # Nothing gathered is left behind for the next writer.
+    services.publications_create_bulk(
+        records=[bulk_record(2, [PersonFactory()], department, keyword)]
+    )
+    assert kept()[0] == 2
+    snapshot = kept()
+    call_command("rebuild_search_index", verbosity=0)
+    assert kept() == snapshot
 
 
 def test_kept_counts_follow_bulk_imports_and_drop_values_left_with_none(

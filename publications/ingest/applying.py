@@ -28,6 +28,7 @@ from django.db import (
 from django.db.models import Count
 from django.utils import timezone
 
+from publications import search
 from publications.models import Authorship, Publication
 from publications.services import (
     authorships_save,
@@ -318,7 +319,7 @@ def apply(
 def _apply_all(batch, applier, heartbeat, progress, chunk_size) -> str:
     done = 0
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search.counts_deferred():
             for chunk in pending_chunks(batch, chunk_size):
                 applier.apply(chunk)
                 # A failure later rolls back the whole batch and this

@@ -7,6 +7,7 @@ rewrites it whole.
 """
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 from django.db import connection, transaction
 
@@ -17,6 +18,7 @@ __all__ = [
     "SearchBackend",
     "SearchFilters",
     "SearchPage",
+    "counts_deferred",
     "get_backend",
     "index_publications",
     "index_publications_on_commit",
@@ -53,3 +55,11 @@ def index_publications_on_commit(publication_ids: Iterable[int]) -> None:
     ids = list(publication_ids)
     if ids:
         transaction.on_commit(lambda: index_publications(ids), robust=True)
+
+
+def counts_deferred() -> AbstractContextManager[None]:
+    """Around many index writes in one all-or-nothing transaction: the
+    collection's kept counts are written once, on leaving (counts.py)."""
+    from .counts import deferred
+
+    return deferred()

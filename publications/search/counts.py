@@ -16,14 +16,22 @@ are reindexed (services.person_save), which refreshes their name keys.
 
 Counts are of the index, so they always agree with what a search with the
 same filter finds.
+
+A long transaction that indexes chunk after chunk (an import) gathers the
+changes in memory under `deferred()` and writes them when it leaves: on
+PostgreSQL every rewrite of a count row within one transaction leaves a
+version that the next rewrite has to step over, so writing the same rows per
+chunk costs more with every chunk.
 """
 
 # SQL is assembled from constants of this module; values are bound parameters.
 # ruff: noqa: S608
 
+import threading
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -41,6 +49,9 @@ _INITIAL = {
     "THEN upper(substr(p.family_name, 1, 1)) ELSE '' END",
 }
 _PERSON_COLUMNS = ("id", "given_names", "family_name", "suffix", "slug")
+# People gathered under deferred() before they are written anyway: the
+# pending changes stay a bounded size whatever the import's.
+DEFERRED_PEOPLE_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -71,9 +82,24 @@ def _difference(before: Counter, after: Counter) -> dict:
     return {key: after[key] - before[key] for key in sorted(before | after)}
 
 
+@dataclass
+class _Pending:
+    facets: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+
+    def add(self, facets: dict, people: dict) -> None:
+        for key, n in facets.items():
+            self.facets[key] = self.facets.get(key, 0) + n
+        for key, n in people.items():
+            self.people[key] = self.people.get(key, 0) + n
+
+
+_deferring = threading.local()
+
+
 def counts_change(cursor, before: Iterable[Keys], after: Iterable[Keys]) -> None:
     """Move the counts from the rows `before` (removed or replaced) to the
-    rows `after` (written)."""
+    rows `after` (written); under deferred(), later."""
     before, after = list(before), list(after)
     facets = _difference(
         Counter(value for keys in before for value in keys.facet_values()),
@@ -83,6 +109,43 @@ def counts_change(cursor, before: Iterable[Keys], after: Iterable[Keys]) -> None
         Counter(pk for keys in before for pk in keys.author_ids),
         Counter(pk for keys in after for pk in keys.author_ids),
     )
+    pending = getattr(_deferring, "pending", None)
+    if pending is None:
+        _write(cursor, facets, people)
+        return
+    pending.add(facets, people)
+    if len(pending.people) > DEFERRED_PEOPLE_LIMIT:
+        _flush(cursor, pending)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Gather count changes and write them on leaving, once per table. Use
+    it inside the transaction that makes the changes, around writes that
+    either all commit or all roll back: on an error the gathered changes
+    are dropped with the transaction. Nested, the outermost one writes."""
+    if getattr(_deferring, "pending", None) is not None:
+        yield
+        return
+    _deferring.pending = pending = _Pending()
+    try:
+        yield
+        with connection.cursor() as cursor:
+            _flush(cursor, pending)
+    finally:
+        _deferring.pending = None
+
+
+def _flush(cursor, pending: _Pending) -> None:
+    _write(
+        cursor,
+        dict(sorted(pending.facets.items())),
+        dict(sorted(pending.people.items())),
+    )
+    pending.facets, pending.people = {}, {}
+
+
+def _write(cursor, facets: dict, people: dict) -> None:
     if connection.vendor == "postgresql":
         _change_postgres(cursor, facets, people)
     else:
