@@ -22,6 +22,8 @@ from typing import BinaryIO, ClassVar
 
 from publications.dates import PartialDate
 
+from .seen import FirstRows
+
 # The names created by publications/migrations/0002_document_types.py.
 DOCUMENT_TYPES = (
     "Article",
@@ -204,33 +206,41 @@ def flag_duplicates(items: Iterable[ParsedItem]) -> Iterator[ParsedItem]:
     one in the same file. A repeated identifier is an error (the catalogue
     keeps identifiers unique); a repeated title and year only a warning, since
     two editorials may share a title."""
-    first_row: dict[tuple[str, str], int] = {}
-    for item in items:
-        if isinstance(item, NormalisedRecord):
-            yield from _repeats(item, first_row)
-        yield item
+    first_rows = FirstRows()
+    try:
+        for item in items:
+            if isinstance(item, NormalisedRecord):
+                yield from _repeats(item, first_rows)
+            yield item
+    finally:
+        first_rows.close()
 
 
 IDENTIFIER_LABELS = {"doi": "DOI", "pmid": "PubMed ID", "pmcid": "PMCID"}
 
 
-def _repeats(
-    record: NormalisedRecord, first_row: dict[tuple[str, str], int]
-) -> Iterator[ImportIssue]:
+def _repeats(record: NormalisedRecord, first_rows: FirstRows) -> Iterator[ImportIssue]:
     row = record.source_row
-    for name, label in IDENTIFIER_LABELS.items():
-        value = getattr(record, name)
-        earlier = first_row.setdefault((name, value), row) if value else row
-        if earlier != row:
-            yield ImportIssue(
-                row, name, f"Row {row} has the same {label} as row {earlier} ({value})."
-            )
     year = record.publication_date.year if record.publication_date else ""
-    earlier = first_row.setdefault(("title", f"{_title_key(record.title)}|{year}"), row)
-    if earlier != row:
+    keys = {
+        f"{name}\0{value}": name
+        for name in IDENTIFIER_LABELS
+        if (value := getattr(record, name))
+    }
+    title = f"title\0{_title_key(record.title)}|{year}"
+    earlier = first_rows.claim([*keys, title], row)
+    for key, name in keys.items():
+        if earlier.get(key, row) != row:
+            yield ImportIssue(
+                row,
+                name,
+                f"Row {row} has the same {IDENTIFIER_LABELS[name]} as row "
+                f"{earlier[key]} ({getattr(record, name)}).",
+            )
+    if earlier.get(title, row) != row:
         yield ImportIssue(
             row,
             "title",
-            f"Row {row} has the same title and year as row {earlier}.",
+            f"Row {row} has the same title and year as row {earlier[title]}.",
             Severity.WARNING,
         )
