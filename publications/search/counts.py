@@ -49,9 +49,10 @@ _INITIAL = {
     "THEN upper(substr(p.family_name, 1, 1)) ELSE '' END",
 }
 _PERSON_COLUMNS = ("id", "given_names", "family_name", "suffix", "slug")
-# People gathered under deferred() before they are written anyway: the
-# pending changes stay a bounded size whatever the import's.
-DEFERRED_PEOPLE_LIMIT = 100_000
+# People gathered under deferred() before theirs are written anyway, so the
+# pending changes stay a bounded size whatever the import's (the facet values
+# are a bounded set: years, types, departments, subjects, keywords).
+DEFERRED_PEOPLE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -115,15 +116,17 @@ def counts_change(cursor, before: Iterable[Keys], after: Iterable[Keys]) -> None
         return
     pending.add(facets, people)
     if len(pending.people) > DEFERRED_PEOPLE_LIMIT:
-        _flush(cursor, pending)
+        _write(cursor, {}, _in_key_order(pending.people))
+        pending.people = {}
 
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Gather count changes and write them on leaving, once per table. Use
-    it inside the transaction that makes the changes, around writes that
-    either all commit or all roll back: on an error the gathered changes
-    are dropped with the transaction. Nested, the outermost one writes."""
+    """Gather count changes and write them on leaving, once per table (the
+    people's also whenever DEFERRED_PEOPLE_LIMIT of them wait). Use it
+    inside the transaction that makes the changes, around writes that either
+    all commit or all roll back: on an error the gathered changes are
+    dropped with the transaction. Nested, the outermost one writes."""
     if getattr(_deferring, "pending", None) is not None:
         yield
         return
@@ -131,18 +134,14 @@ def deferred() -> Iterator[None]:
     try:
         yield
         with connection.cursor() as cursor:
-            _flush(cursor, pending)
+            _write(cursor, _in_key_order(pending.facets), _in_key_order(pending.people))
     finally:
         _deferring.pending = None
 
 
-def _flush(cursor, pending: _Pending) -> None:
-    _write(
-        cursor,
-        dict(sorted(pending.facets.items())),
-        dict(sorted(pending.people.items())),
-    )
-    pending.facets, pending.people = {}, {}
+def _in_key_order(changes: dict) -> dict:
+    # As _difference gives them: concurrent writers lock rows in one order.
+    return dict(sorted(changes.items()))
 
 
 def _write(cursor, facets: dict, people: dict) -> None:
