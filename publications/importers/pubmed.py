@@ -60,6 +60,8 @@ def text_of(element: etree._Element | None) -> str:
     """All text inside an element, markup dropped, whitespace collapsed."""
     if element is None:
         return ""
+    if not len(element):  # no child elements: most are plain text
+        return clean_text(element.text)
     return clean_text("".join(element.itertext()))
 
 
@@ -323,6 +325,11 @@ def read_authors(article: etree._Element, log: IssueLog) -> Iterator[NormalisedA
     for position, author in enumerate(article.iterfind("AuthorList/Author"), 1):
         if author.get("ValidYN", "Y") != "Y":
             continue
+        # Each name part once, by tag: one pass over the author's children
+        # instead of a search per part.
+        parts: dict[str, etree._Element] = {}
+        for child in author:
+            parts.setdefault(child.tag, child)
         affiliations = unique(
             text_of(el) for el in author.iterfind("AffiliationInfo/Affiliation")
         )
@@ -341,8 +348,8 @@ def read_authors(article: etree._Element, log: IssueLog) -> Iterator[NormalisedA
             ),
             "",
         )
-        collective = text_of(author.find("CollectiveName"))
-        family = text_of(author.find("LastName"))
+        collective = text_of(parts.get("CollectiveName"))
+        family = text_of(parts.get("LastName"))
         if not (collective or family):
             log.error(f"Author {position}", "The author has no name; left out.")
             continue
@@ -350,8 +357,8 @@ def read_authors(article: etree._Element, log: IssueLog) -> Iterator[NormalisedA
             family_name=collective or family,
             given_names=""
             if collective
-            else text_of(author.find("ForeName")) or text_of(author.find("Initials")),
-            suffix=text_of(author.find("Suffix")),
+            else text_of(parts.get("ForeName")) or text_of(parts.get("Initials")),
+            suffix=text_of(parts.get("Suffix")),
             orcid=log.identifier(f"Author {position} ORCID", orcid, "orcid"),
             affiliations=tuple(affiliations),
             is_corporate=bool(collective),

@@ -30,6 +30,7 @@ publications.services creates them at apply.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db.models import Q
 
@@ -52,7 +53,12 @@ MESH = Keyword.Vocabulary.MESH
 
 def _cut(text: str, model, name: str) -> str:
     """Truncated to the column, so an odd long value cannot break a write."""
-    return (text or "")[: model._meta.get_field(name).max_length]
+    return (text or "")[: _max_length(model, name)]
+
+
+@cache
+def _max_length(model, name: str) -> int | None:
+    return model._meta.get_field(name).max_length
 
 
 @dataclass
