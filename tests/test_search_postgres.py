@@ -82,3 +82,24 @@ def test_past_the_threshold_counts_are_estimated_and_say_about(
     shown = [p.pk for _, p in response.context["page_obj"]]
     assert len(shown) == 25
     assert all(pk < first + 32 for pk in shown)
+
+
+def test_a_rebuild_leaves_statistics_on_the_counts_it_rewrote(committed):
+    """The planner reads the kept counts by their statistics: a rebuild that
+    rewrites them analyses them, or a letter of the author index is planned
+    as if the table were empty."""
+    from django.core.management import call_command
+
+    with committed():
+        PublicationFactory.create_batch(3, authors=PersonFactory.create_batch(2))
+
+    call_command("rebuild_search_index", verbosity=0)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)",
+            [["publications_search_author", "publications_search_facet"]],
+        )
+        tuples = dict(cursor.fetchall())
+    assert tuples["publications_search_author"] == 2
+    assert tuples["publications_search_facet"] > 0

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .base import ProgressFactory
-from .counts import counts_rebuild
+from .counts import AUTHORS, FACETS, counts_rebuild
 from .postgres_sql import TABLE, WORDS, insert, upsert, word_text_query, words_rebuild
 
 STAGING = f"{TABLE}_rebuild"
@@ -144,5 +144,9 @@ def rebuild(progress: ProgressFactory) -> int:
         cursor.execute(f"TRUNCATE {WORDS}")
         cursor.execute(words_rebuild(WORDS), [word_text_query()])
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {WORDS}")
+        # Rewritten whole: fresh statistics, or the planner keeps the empty
+        # tables' (at 10^6 a letter of the author index was sorted in memory:
+        # 39 ms instead of 9), and the visibility map for index-only scans.
+        for table in (WORDS, FACETS, AUTHORS):
+            cursor.execute(f"{analyze} {table}")
     return written
