@@ -47,6 +47,22 @@ def initials(given_names: str) -> str:
     )
 
 
+# A consortium paper can name hundreds of authors; a listing shows the first.
+LISTING_AUTHORS = 10
+
+
+def person_name(given_names: str, family_name: str, suffix: str = "") -> str:
+    """'Jan-Inge Henter', or 'John Smith, Jr' with a suffix."""
+    name = " ".join(part for part in (given_names, family_name) if part)
+    return f"{name}, {suffix}" if suffix else name
+
+
+def authors_line(names: list[str]) -> str:
+    """Authors as a listing prints them: 'Henter JI, Horne A, ... et al.'."""
+    line = ", ".join(names[:LISTING_AUTHORS])
+    return f"{line}, et al." if len(names) > LISTING_AUTHORS else line
+
+
 def citation_name(person: Person) -> str:
     """Family name then initials, as in NLM and Vancouver styles: 'Henter JI'."""
     parts = [person.family_name, initials(person.given_names), person.suffix]
@@ -106,7 +122,8 @@ def nlm_source(
 
 def source_line(publication: Publication) -> str:
     """The "Source" line: as the source printed it, or built in NLM style from
-    the fields ("Br J Haematol. 2013 Jun;161(5):609-22.")."""
+    the fields ("Br J Haematol. 2013 Jun;161(5):609-22."). Takes a record or
+    a listing entry (entries.Entry), which carry the same fields."""
     if publication.source_citation:
         return publication.source_citation
     date = str(publication.partial_date)

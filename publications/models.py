@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .citation import person_name
 from .dates import PartialDate
 from .fields import (
     BlankIdentifiersAsNull,
@@ -137,8 +138,7 @@ class Person(BlankIdentifiersAsNull, models.Model):
 
     @property
     def display_name(self) -> str:
-        name = " ".join(part for part in (self.given_names, self.family_name) if part)
-        return f"{name}, {self.suffix}" if self.suffix else name
+        return person_name(self.given_names, self.family_name, self.suffix)
 
     @property
     def sort_name(self) -> str:

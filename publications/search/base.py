@@ -3,8 +3,8 @@
 A backend stores one search document per published record (see document.py)
 and answers `search()` with the ids of one page of hits, in order, plus the
 total, the facet counts of the whole result set and highlighted snippets for
-the rows of that page only. Views never see SQL; they load the page's records
-with `Publication.objects.published().for_listing()` and keep this order.
+the rows of that page only. Views never see SQL; they read the page's listing
+entries (entries.published_entries) and keep this order.
 """
 
 from collections.abc import Callable, Iterable

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from ..entries import published_entries
 from ..filters import SLUG_FILTERS, PublicationFilter
 from ..models import Publication
 from ..search import get_backend
@@ -35,8 +36,9 @@ _URL_MARKER = 987654321987  # stands for a record id in a reversed URL
 
 
 def results_page(result, number: int):
-    """Page `number` of a backend result, its hits paired with their records
-    (one query), in the backend's order; shared by search and browse pages."""
+    """Page `number` of a backend result, its hits paired with their listing
+    entries (two queries), in the backend's order; shared by search and
+    browse pages."""
     paginator = Paginator(range(min(result.total, MAX_RESULTS)), PER_PAGE)
     try:
         page_obj = paginator.page(number)
@@ -45,21 +47,17 @@ def results_page(result, number: int):
     if number > 1 and not result.hits:
         # Past the ranked candidates of an estimated total.
         raise Http404("There is no such page.")
-    publications = (
-        Publication.objects.published().for_listing().in_bulk(result.ids)
-        if result.ids
-        else {}
-    )
+    entries = published_entries(result.ids)
     # A record unpublished since it was indexed drops out. Record URLs come
     # from one reverse(): one per hit would cost more than the hits' query.
     url = reverse("publications:record", args=[_URL_MARKER])
     page_obj.object_list = [
         (
             replace(hit, url=url.replace(str(_URL_MARKER), str(hit.publication_id))),
-            publications[hit.publication_id],
+            entries[hit.publication_id],
         )
         for hit in result.hits
-        if hit.publication_id in publications
+        if hit.publication_id in entries
     ]
     return page_obj
 
