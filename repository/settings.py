@@ -155,6 +155,11 @@ INGEST_STALE_SECONDS = int(os.environ.get("INGEST_STALE_SECONDS", 120))
 # are checked and applied in a background thread; their page refreshes.
 INGEST_BACKGROUND_ROWS = int(os.environ.get("INGEST_BACKGROUND_ROWS", 500))
 INGEST_BACKGROUND_BYTES = int(os.environ.get("INGEST_BACKGROUND_BYTES", 1024 * 1024))
+# Files at least this large are parsed in a second process while they are
+# checked (publications/importers/readahead.py).
+INGEST_READ_AHEAD_BYTES = int(
+    os.environ.get("INGEST_READ_AHEAD_BYTES", 8 * 1024 * 1024)
+)
 
 # Records looked up or harvested over HTTP (publications/ingest/http.py): the services
 # called, each request's timeout in seconds, retries after 429/5xx/timeouts,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from publications.importers import (
     get_parser,
 )
 from publications.importers.base import flag_duplicates
+from publications.importers.readahead import read_ahead
 
 from . import diffs
 from .building import blocking_issues
@@ -54,9 +56,21 @@ def batch_items(batch: ImportBatch, items) -> Iterator:
         # twice is kept once (input_rows' callers dedupe).
         yield from flag_duplicates(items)
         return
+    path = _local_path(batch.file)
+    if path and batch.file.size >= settings.INGEST_READ_AHEAD_BYTES:
+        yield from read_ahead(batch.format, path)
+        return
     parser = get_parser(batch.format)
     with batch.file.open("rb") as stream:
         yield from parser.parse(stream)
+
+
+def _local_path(file) -> str | None:
+    """The file's path when its storage keeps it on this machine's disk."""
+    try:
+        return file.path
+    except NotImplementedError:
+        return None
 
 
 def plan(
