@@ -321,12 +321,15 @@ def child(path: str, mode: str, profile: str | None, queries: bool = False) -> N
             mode=mode,
         )
     timings["create_s"] = time.perf_counter() - started
-    mark = time.perf_counter()
+    mark, cpu = time.perf_counter(), time.process_time()
     batch_plan(batch=batch)
     timings["plan_s"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    timings["plan_cpu_s"] = time.process_time() - cpu
+    mark, cpu = time.perf_counter(), time.process_time()
     batch_apply(batch=batch, user=None)
     timings["apply_s"] = time.perf_counter() - mark
+    # The rest of the apply's time it waits for the database.
+    timings["apply_cpu_s"] = time.process_time() - cpu
     timings["total_s"] = time.perf_counter() - started
     if profiler:
         profiler.disable()
