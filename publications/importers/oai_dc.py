@@ -111,16 +111,9 @@ def read_response(
             f"<{prolog.root}>, not <OAI-PMH>.",
         )
         return
-    events = etree.iterparse(
+    events = xmlsafety.iterparse(
         xmlsafety.PrefixedStream(prolog.head, stream),
-        events=("end",),
-        tag=(RECORD, ERROR, RESPONSE_DATE, TOKEN),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        (RECORD, ERROR, RESPONSE_DATE, TOKEN),
     )
     row = first_row - 1
     try:

@@ -106,17 +106,7 @@ class PubMedParser(Parser):
         yield from self._articles(xmlsafety.PrefixedStream(prolog.head, stream))
 
     def _articles(self, stream) -> Iterator[ParsedItem]:
-        events = etree.iterparse(
-            stream,
-            events=("end",),
-            tag=(ARTICLE, *SKIPPED),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        events = xmlsafety.iterparse(stream, (ARTICLE, *SKIPPED))
         row = 0
         try:
             for _, element in events:

@@ -182,13 +182,8 @@ def read_efetch(body: bytes, rows: dict[str, int]) -> dict[int, list[ParsedItem]
             + (f" ({reason})." if reason else ".")
         )
     found: dict[int, list[ParsedItem]] = {}
-    events = etree.iterparse(
-        io.BytesIO(body),
-        events=("end",),
-        tag=("PubmedArticle", "PubmedBookArticle"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
+    events = xmlsafety.iterparse(
+        io.BytesIO(body), ("PubmedArticle", "PubmedBookArticle")
     )
     try:
         for _, element in events:

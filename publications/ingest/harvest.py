@@ -116,10 +116,7 @@ class Harvest:
         body = self._get({"verb": "Identify"})
         try:
             xmlsafety.scan_prolog(io.BytesIO(body))
-            parser = etree.XMLParser(
-                resolve_entities=False, no_network=True, load_dtd=False
-            )
-            root = etree.fromstring(body, parser)
+            root = etree.fromstring(body, xmlsafety.xml_parser())
         except xmlsafety.UnsafeXMLError as error:
             raise _Stop(ImportIssue(None, "", unsafe_message(error))) from error
         except etree.XMLSyntaxError as error:
