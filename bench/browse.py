@@ -26,10 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402 - after the path is set
     arguments_parser,
-    database_create,
-    database_fill,
-    database_url,
-    django_setup,
+    database_ready,
     run_facts,
     write_results,
 )
@@ -136,15 +133,12 @@ def time_page(client, url: str, requests: int, warmup: int) -> dict:
 
 def main() -> None:
     args = arguments()
-    url = database_url(args.count, args.database_url)
     from bench.search import index_fill
 
-    database_create(url)
-    django_setup(url)
+    _, seed_seconds = database_ready(args)
     from django.db import connection
     from django.test import Client
 
-    seed_seconds = database_fill(args.count, args.seed)
     index_seconds = index_fill(rebuild=False)
     # A page that fails counts as a 500 here rather than stopping the run.
     client = Client(raise_request_exception=False)

@@ -89,6 +89,16 @@ def database_fill(count: int, seed: int) -> float | None:
     return time.monotonic() - started
 
 
+def database_ready(args: argparse.Namespace) -> tuple[str, float | None]:
+    """The database of `--count` demo records (`--database-url`, else
+    bench_<N>), created and filled when need be, with Django set up on it:
+    its URL, and the seconds seed_demo took (None when it was reused)."""
+    url = database_url(args.count, args.database_url)
+    database_create(url)
+    django_setup(url)
+    return url, database_fill(args.count, args.seed)
+
+
 def git_commit() -> str:
     try:
         return subprocess.run(  # noqa: S603

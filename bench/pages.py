@@ -22,10 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402 - after the path is set
     arguments_parser,
-    database_create,
-    database_fill,
-    database_url,
-    django_setup,
+    database_ready,
     run_facts,
     write_results,
 )
@@ -107,14 +104,11 @@ def placeholder_note(client) -> str | None:
 
 def main() -> None:
     args = arguments()
-    url = database_url(args.count, args.database_url)
-    database_create(url)
-    django_setup(url)
+    _, seed_seconds = database_ready(args)
     from django.conf import settings
     from django.db import connection
     from django.test import Client
 
-    seed_seconds = database_fill(args.count, args.seed)
     # A page that fails counts as a 500 here rather than stopping the run.
     client = Client(raise_request_exception=False)
     per_page = settings.PUBLICATIONS_PER_PAGE

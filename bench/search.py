@@ -39,10 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402 - after the path is set
     arguments_parser,
-    database_create,
-    database_fill,
-    database_url,
-    django_setup,
+    database_ready,
     run_facts,
     write_results,
 )
@@ -253,21 +250,11 @@ def time_sql(url: str, statements: list[str], requests: int, warmup: int) -> dic
 
 def main() -> None:
     args = arguments()
-    url = database_url(args.count, args.database_url)
-    database_create(url)
-    django_setup(url)
-    from django.conf import settings
+    url, seed_seconds = database_ready(args)
     from django.db import connection
     from django.test import Client
-    from django.urls import Resolver404, resolve
 
-    seed_seconds = database_fill(args.count, args.seed)
     index_seconds = index_fill(args.rebuild)
-    try:
-        resolve("/search/")
-    except Resolver404:
-        # Until publications/urls.py routes /search/, use the test URLConf.
-        settings.ROOT_URLCONF = "tests.search_urls"
     client = Client(raise_request_exception=False)
     urls = {
         name: f"/search/?{urlencode(params)}" if params else "/search/"
