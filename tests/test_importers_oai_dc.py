@@ -414,6 +414,56 @@ def test_records_that_cannot_be_read_are_skipped_with_an_issue_naming_them():
     ]
 
 
+def test_a_record_listed_again_replaces_its_earlier_copy_and_others_still_repeat():
+    def copy(identifier: str, title: str, doi: str) -> str:
+        return dc_record(
+            f"<dc:title>{title}</dc:title><dc:date>2020</dc:date>"
+            f"<dc:type>Article</dc:type><dc:identifier>doi:{doi}</dc:identifier>",
+            identifier=identifier,
+        )
+
+    result = parse(
+        list_records(
+            copy("oai:x:1", "First version", "10.5555/one"),
+            copy("oai:x:2", "Another paper", "10.5555/two"),
+            copy("oai:x:1", "Second version", "10.5555/one"),
+            copy("oai:x:1", "Third version", "10.5555/one"),
+            # Another record claiming that DOI repeats its newest copy.
+            copy("oai:x:5", "A different paper", "10.5555/one"),
+        )
+    )
+
+    assert [(r.source_row, r.source_id) for r in result.records] == [
+        (1, "oai:x:1"),
+        (2, "oai:x:2"),
+        (3, "oai:x:1"),
+        (4, "oai:x:1"),
+        (5, "oai:x:5"),
+    ]
+    assert [(i.row, i.field, i.severity, i.message) for i in result.issues] == [
+        (
+            3,
+            "",
+            Severity.WARNING,
+            "Row 3 is a newer copy of row 1: the source listed the record again "
+            "after it changed, so row 1 is skipped.",
+        ),
+        (
+            4,
+            "",
+            Severity.WARNING,
+            "Row 4 is a newer copy of row 3: the source listed the record again "
+            "after it changed, so row 3 is skipped.",
+        ),
+        (
+            5,
+            "doi",
+            Severity.ERROR,
+            "Row 5 has the same DOI as row 4 (10.5555/one).",
+        ),
+    ]
+
+
 def test_a_response_cut_short_keeps_the_records_before_the_break():
     whole = list_records(
         dc_record(

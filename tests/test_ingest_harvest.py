@@ -14,7 +14,11 @@ from lxml import etree
 from publications import services
 from publications.dates import PartialDate
 from publications.importers import ParseResult, Severity
+from publications.importers.oai_dc import OAI_NS
+from publications.ingest import planning
 from publications.ingest.harvest import harvest
+from publications.ingest.models import ImportBatch
+from publications.ingest.services import batch_apply, batch_create
 from publications.models import Keyword, Publication
 from tests.factories import (
     DepartmentFactory,
@@ -527,3 +531,97 @@ def test_memory_stays_flat_however_many_pages_a_harvest_reads(fast_http):
     # Thirty pages later, the same memory in use: nothing read is kept. (Kept
     # records would hold about 1 KB each, 1.5 MB here.)
     assert in_use[pages * per_page] - in_use[10 * per_page] < 100_000
+
+
+# A record listed again during a harvest
+
+
+def second_page_listing_again(title: str) -> Reply:
+    """The second page, ending with the first page's first record listed
+    again after a change, as a provider lists a record changed mid-harvest."""
+    oai = f"{{{OAI_NS}}}"
+    first = etree.parse(FIXTURES / "dcq_list_records_1.xml").find(
+        f"{oai}ListRecords/{oai}record"
+    )
+    first.find(f"{oai}header/{oai}datestamp").text = "2024-03-05T14:07:30Z"
+    first.find(".//{http://purl.org/dc/elements/1.1/}title").text = title
+    page = etree.parse(FIXTURES / "dcq_list_records_2.xml")
+    page.find(f"{oai}ListRecords").append(first)
+    return Reply(body=etree.tostring(page, xml_declaration=True, encoding="UTF-8"))
+
+
+CORRECTED = "Cytokine profiles in children with HLH: a corrected title"
+ORIGINAL = "Cytokine profiles in children with haemophagocytic lymphohistiocytosis"
+
+
+def test_each_harvested_record_carries_its_oai_identifier(fast_http):
+    result = collect(harvest(digital_commons(fast_http), metadata_prefix="dcq"))
+
+    assert [r.source_id for r in result.records] == [
+        "oai:escholarship.example.edu:faculty_pubs-2101",
+        "oai:escholarship.example.edu:faculty_pubs-2102",
+        "oai:escholarship.example.edu:gsbs_diss-1044",
+        "oai:escholarship.example.edu:faculty_pubs-2110",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_size", [1000, 2], ids=["one chunk", "chunks of two"])
+def test_a_record_listed_again_is_imported_from_its_newer_copy(fast_http, chunk_size):
+    base_url = digital_commons(
+        fast_http, second_page=second_page_listing_again(CORRECTED)
+    )
+    batch = services_batch()
+
+    # Rows 1 to 5 as before (row 2 is the deleted record), then row 6: row
+    # 1's record again. In chunks of two, row 1 is written before row 6 is read.
+    planning.plan(
+        batch=batch,
+        items=harvest(base_url, metadata_prefix="dcq"),
+        chunk_size=chunk_size,
+    )
+
+    rows = {row.row_number: row for row in batch.rows.all()}
+    assert sorted(rows) == [1, 3, 4, 5, 6]
+    assert (rows[1].action, rows[1].message) == (
+        "skip",
+        "Replaced by row 6, a newer copy of the record.",
+    )
+    assert rows[6].action == "create"
+    assert rows[6].title == CORRECTED
+    # Its DOI and title are row 1's: the newer copy, not a repeat. (The
+    # subjects are not in this empty taxonomy: warnings of their own.)
+    assert [
+        (i["field"], i["severity"], i["message"])
+        for i in rows[6].issues
+        if i["field"] != "subjects"
+    ] == [
+        (
+            "",
+            "warning",
+            "Row 6 is a newer copy of row 1: the source listed the record again "
+            "after it changed, so row 1 is skipped.",
+        )
+    ]
+    batch.refresh_from_db()
+    assert (batch.counts["create"], batch.counts["skip"]) == (4, 1)
+
+    batch = batch_apply(batch=batch, user=None)
+
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert sorted(Publication.objects.values_list("title", flat=True)) == sorted(
+        [
+            CORRECTED,
+            "Outpatient follow-up after paediatric sepsis: a cohort study",
+            "T cell exhaustion in chronic viral infection",
+            "Department of Pediatrics newsletter, spring 2023",
+        ]
+    )
+    assert not Publication.objects.filter(title=ORIGINAL).exists()
+    assert Publication.objects.get(title=CORRECTED).doi == "10.5555/bjh.2013.0042"
+
+
+def services_batch() -> ImportBatch:
+    return batch_create(
+        file=None, filename="eScholarship", user=None, source=ImportBatch.Source.HARVEST
+    )

@@ -137,6 +137,9 @@ class NormalisedRecord:
     # This repository's own record id, from a bulk-edit spreadsheet exported
     # here: the record the row updates.
     record_id: int | None = None
+    # The record's identifier at its source (an OAI-PMH header identifier):
+    # a later copy with the same one replaces the earlier.
+    source_id: str = ""
 
     def __post_init__(self):
         # A parser bug, not bad input: parsers map every source type to one of these.
@@ -205,7 +208,10 @@ def flag_duplicates(items: Iterable[ParsedItem]) -> Iterator[ParsedItem]:
     """Pass items through, adding an issue where a record repeats an earlier
     one in the same file. A repeated identifier is an error (the catalogue
     keeps identifiers unique); a repeated title and year only a warning, since
-    two editorials may share a title."""
+    two editorials may share a title. A record with the source id of an
+    earlier one is that record listed again after a change (an OAI-PMH
+    provider lists a record changed during a harvest again at the end): it
+    is the copy to keep, and says which row it replaces."""
     first_rows = FirstRows()
     try:
         for item in items:
@@ -219,6 +225,13 @@ def flag_duplicates(items: Iterable[ParsedItem]) -> Iterator[ParsedItem]:
 IDENTIFIER_LABELS = {"doi": "DOI", "pmid": "PubMed ID", "pmcid": "PMCID"}
 
 
+def newer_copy_message(row: int, earlier: int) -> str:
+    return (
+        f"Row {row} is a newer copy of row {earlier}: the source listed the "
+        f"record again after it changed, so row {earlier} is skipped."
+    )
+
+
 def _repeats(record: NormalisedRecord, first_rows: FirstRows) -> Iterator[ImportIssue]:
     row = record.source_row
     year = record.publication_date.year if record.publication_date else ""
@@ -228,16 +241,22 @@ def _repeats(record: NormalisedRecord, first_rows: FirstRows) -> Iterator[Import
         if (value := getattr(record, name))
     }
     title = f"title\0{_title_key(record.title)}|{year}"
-    earlier = first_rows.claim([*keys, title], row)
+    source = [f"source\0{record.source_id}"] if record.source_id else []
+    earlier = first_rows.claim([*keys, title, *source], row)
+    replaced = earlier.get(source[0]) if source else None
+    if replaced is not None:
+        # Later rows repeating these keys repeat this copy.
+        first_rows.reassign([*keys, title, *source], row)
+        yield ImportIssue(row, "", newer_copy_message(row, replaced), Severity.WARNING)
     for key, name in keys.items():
-        if earlier.get(key, row) != row:
+        if earlier.get(key, row) not in (row, replaced):
             yield ImportIssue(
                 row,
                 name,
                 f"Row {row} has the same {IDENTIFIER_LABELS[name]} as row "
                 f"{earlier[key]} ({getattr(record, name)}).",
             )
-    if earlier.get(title, row) != row:
+    if earlier.get(title, row) not in (row, replaced):
         yield ImportIssue(
             row,
             "title",

@@ -6,20 +6,21 @@
 resumptionToken, OAI errors. Row numbers count <record> elements, deleted
 ones included, from `first_row`, so they run on across pages. Records are
 read as iterparse reaches them and then dropped, so a large page costs no
-more memory than a small one. Deleted records give a warning, no record.
+more memory than a small one. Deleted records give a warning, no record;
+the others carry their header identifier as `source_id`.
 
 Uploaded as a file, a saved response is read the same way by the parser.
 """
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from lxml import etree
 
 from . import xmlsafety
-from .base import ImportIssue, ParsedItem, Parser, Severity
+from .base import ImportIssue, NormalisedRecord, ParsedItem, Parser, Severity
 from .cleaning import clean_text
 from .dublin_core import read_metadata
 
@@ -204,4 +205,7 @@ def read_record(element: etree._Element, row: int) -> Iterator[ParsedItem]:
     if content is None:
         yield ImportIssue(row, "", f"{name} has no metadata; skipped.")
         return
-    yield from read_metadata(content, row, name)
+    for item in read_metadata(content, row, name):
+        if isinstance(item, NormalisedRecord) and identifier:
+            item = replace(item, source_id=identifier)
+        yield item

@@ -43,5 +43,12 @@ class FirstRows:
         self._db.executemany("INSERT INTO seen (key, row) VALUES (?, ?)", new)
         return earlier
 
+    def reassign(self, keys: Sequence[str], row: int) -> None:
+        """Make `row` the first row of each of `keys`."""
+        self._db.executemany(
+            "INSERT OR REPLACE INTO seen (key, row) VALUES (?, ?)",
+            [(key, row) for key in dict.fromkeys(keys)],
+        )
+
     def close(self) -> None:
         self._db.close()

@@ -20,9 +20,10 @@ kept. Anything changed after it may or may not be in this harvest, so the
 next harvest asks `from` that moment; a record changed just before it may
 come twice, which matching against the catalogue absorbs.
 
-Repeats inside one harvest are not flagged here: a provider lists a record
-changed during the harvest again at the end with its new datestamp, and that
-later copy is the one to keep.
+A provider lists a record changed during the harvest again at the end, with
+its new datestamp. Each record carries its OAI identifier (`source_id`), so
+the plan keeps that later copy and skips the earlier one
+(importers.base.flag_duplicates).
 """
 
 import datetime

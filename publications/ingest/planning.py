@@ -37,8 +37,10 @@ from .rowwrites import rows_insert
 logger = logging.getLogger(__name__)
 
 CHUNK = 1000
-# flag_duplicates' words for a record that repeats an earlier row.
+# flag_duplicates' words for a record that repeats an earlier row, and for
+# a newer copy of one (base.newer_copy_message).
 REPEAT = re.compile(r"has the same .+ as row (\d+)")
+NEWER_COPY = re.compile(r"is a newer copy of row (\d+)")
 Progress = Callable[[int, int | None], object] | None
 
 
@@ -52,8 +54,9 @@ def batch_items(batch: ImportBatch, items) -> Iterator:
     """The parsed stream: `items` when given (a harvest, a lookup), else the
     batch's file through its format's parser."""
     if items is not None:
-        # Repeats within a harvest are flagged as in a file; an issue flagged
-        # twice is kept once (input_rows' callers dedupe).
+        # Repeats within a harvest are flagged as in a file, and a record
+        # listed again replaces its earlier copy; an issue flagged twice is
+        # kept once (input_rows' callers dedupe).
         yield from flag_duplicates(items)
         return
     path = _local_path(batch.file)
@@ -112,6 +115,7 @@ def plan(
         ):
             with transaction.atomic():
                 rows = planner.plan(chunk)
+                _skip_replaced(batch, rows, planner.take_replaced(), counts)
                 rows_insert(rows)
                 for row in rows:
                     _count(counts, row)
@@ -157,15 +161,45 @@ def _finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
 def _count(counts: dict, row: ImportRow) -> None:
     counts["rows"] += 1
     counts["records"] += row.record is not None
-    if row.action == ImportRow.Action.SKIP and row.message == UNCHANGED:
-        counts["unchanged"] += 1
-    else:
-        counts[row.action] += 1
+    counts[_tally(row.action, row.message)] += 1
     severities = {issue["severity"] for issue in row.issues}
     if Severity.ERROR in severities:
         counts["errors"] += 1
     elif Severity.WARNING in severities:
         counts["warnings"] += 1
+
+
+def _tally(action: str, message: str) -> str:
+    """The count a row's proposed action goes to."""
+    if action == ImportRow.Action.SKIP and message == UNCHANGED:
+        return "unchanged"
+    return action
+
+
+def _skip_replaced(batch, rows, replaced: dict[int, int], counts: dict) -> None:
+    """Set to skip the rows that a newer copy replaces (`replaced`: earlier
+    row number -> newer), in this chunk or in one already written."""
+    if not replaced:
+        return
+    for row in rows:
+        if row.row_number in replaced:
+            row.action = ImportRow.Action.SKIP
+            row.message = _replaced_message(replaced.pop(row.row_number))
+    if not replaced:
+        return
+    written = batch.rows.filter(row_number__in=replaced).values_list(
+        "row_number", "action", "message"
+    )
+    for number, action, message in written:
+        counts[_tally(action, message)] -= 1
+        counts[ImportRow.Action.SKIP] += 1
+        batch.rows.filter(row_number=number).update(
+            action=ImportRow.Action.SKIP, message=_replaced_message(replaced[number])
+        )
+
+
+def _replaced_message(newer: int) -> str:
+    return f"Replaced by row {newer}, a newer copy of the record."
 
 
 UNCHANGED = "unchanged"
@@ -180,6 +214,13 @@ class ChunkPlanner:
         self.update_matched = update_matched
         self.resolver = Resolver()
         self.record_ids: dict[int, int] = {}
+        self.replaced: dict[int, int] = {}
+
+    def take_replaced(self) -> dict[int, int]:
+        """Rows replaced by a newer copy in the chunk planned last: earlier
+        row number -> newer."""
+        replaced, self.replaced = self.replaced, {}
+        return replaced
 
     def plan(self, chunk: list[InputRow]) -> list[ImportRow]:
         records = [row.record for row in chunk if row.record is not None]
@@ -209,6 +250,9 @@ class ChunkPlanner:
         resolution = self.resolver.resolve(record)
         issues = [issue_to_data(i) for i in dict.fromkeys(row.issues)]
         issues += [issue_to_data(i) for i in resolution.issues]
+        for issue in row.issues:
+            if found := NEWER_COPY.search(issue.message):
+                self.replaced[int(found.group(1))] = row.number
         match = lookup.matches.get(record.source_row)
         planned = ImportRow(
             batch=self.batch,
