@@ -1,9 +1,12 @@
+import os
+import uuid
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +34,29 @@ def shared_data():
         return file
 
     return path
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache in the Redis server at REDIS_URL, as production has it, under
+    a key prefix of the test's own (returned), whose keys go afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"No Redis server answers at {REDIS_URL}.")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield prefix
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

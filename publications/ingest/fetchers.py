@@ -13,18 +13,20 @@ names the line the curator typed. Output comes in row order.
 Crossref is asked one DOI per request, with `mailto` as its "polite pool"
 asks. NCBI is asked for up to 200 PubMed IDs per efetch, with `tool` and
 `email` as its usage policy asks, at most 3 requests a second (10 with an
-NCBI_API_KEY). The pace is kept per call, not across processes.
+NCBI_API_KEY), counted across every process that shares the cache.
 """
 
 import dataclasses
 import io
 import itertools
+import math
 import re
 import time
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from lxml import etree
@@ -98,23 +100,38 @@ def crossref_lookup(doi: str, row: int) -> list[ParsedItem]:
 
 
 class Pace:
-    """At most one request per `interval` seconds."""
+    """At most one request per `interval` seconds to a service named `name`,
+    among all the threads and processes that share the cache (all of them
+    with REDIS_URL; the threads of one process without it).
 
-    def __init__(self, interval: float):
+    Time is cut into slots `interval` long. A request claims the next slot
+    no one has claimed (cache.add is atomic) and waits for its start, so
+    requests start at least `interval` apart however many curators look
+    records up at once.
+    """
+
+    SLOTS_AHEAD = 50
+
+    def __init__(self, name: str, interval: float):
+        self.key = f"ingest:pace:{name}"
         self.interval = interval
-        self.last: float | None = None
 
     def wait(self) -> None:
-        if self.last is not None:
-            delay = self.last + self.interval - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-        self.last = time.monotonic()
+        # Claimed slots are kept until well after they have passed.
+        keep = self.interval * self.SLOTS_AHEAD + 60
+        while True:
+            first = math.ceil(time.time() / self.interval)
+            for slot in range(first, first + self.SLOTS_AHEAD):
+                if cache.add(f"{self.key}:{slot}", 1, timeout=keep):
+                    time.sleep(max(0.0, slot * self.interval - time.time()))
+                    return
+            # Every slot in sight is taken: wait for them to pass.
+            time.sleep(self.interval * self.SLOTS_AHEAD)
 
 
 def ncbi_pace() -> Pace:
     # A little over 1/3 s (1/10 s with a key), so clocks never make it 4 a second.
-    return Pace(0.11 if settings.NCBI_API_KEY else 0.34)
+    return Pace("ncbi", 0.11 if settings.NCBI_API_KEY else 0.34)
 
 
 def efetch_params(pmids: list[str]) -> dict[str, str]:
