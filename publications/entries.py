@@ -6,23 +6,29 @@ search. Two queries for a page, whatever its length."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
+
 from .citation import authors_line, person_name, source_line
 from .dates import PartialDate
-from .models import Authorship, Publication
+from .models import Publication
 
-_FIELDS = (
-    "pk",
-    "title",
-    "source_citation",
-    "pub_year",
-    "pub_month",
-    "pub_day",
-    "volume",
-    "issue",
-    "pages",
-    "venue__title",
-    "venue__abbreviation",
-)
+# Plain SQL, not the ORM: on a page of one hit, building these two queries
+# took five times as long as running them. IN lists work on both engines.
+_AUTHORS = """
+SELECT a.publication_id, a.name_as_printed,
+       pe.given_names, pe.family_name, pe.suffix
+FROM publications_authorship a
+JOIN publications_person pe ON pe.id = a.person_id
+WHERE a.publication_id IN ({ids})
+ORDER BY a.publication_id, a.position
+"""
+_RECORDS = """
+SELECT p.id, p.title, p.source_citation, p.pub_year, p.pub_month, p.pub_day,
+       p.volume, p.issue, p.pages, v.title, v.abbreviation
+FROM publications_publication p
+LEFT JOIN publications_venue v ON v.id = p.venue_id
+WHERE p.id IN ({ids}) AND p.status = %s
+"""
 
 
 @dataclass(frozen=True)
@@ -61,26 +67,21 @@ def published_entries(ids: list[int]) -> dict[int, Entry]:
     """The entries of the published records among `ids`, by id."""
     if not ids:
         return {}
+    marks = ", ".join(["%s"] * len(ids))
     names: dict[int, list[str]] = defaultdict(list)
-    authorships = (
-        Authorship.objects.filter(publication_id__in=ids)
-        .order_by("publication_id", "position")
-        .values_list(
-            "publication_id",
-            "name_as_printed",
-            "person__given_names",
-            "person__family_name",
-            "person__suffix",
-        )
-    )
-    for publication_id, printed, given, family, suffix in authorships:
-        names[publication_id].append(printed or person_name(given, family, suffix))
     entries = {}
-    for pk, title, *fields, venue_title, abbreviation in (
-        Publication.objects.published().filter(pk__in=ids).values_list(*_FIELDS)
-    ):
-        venue = (
-            EntryVenue(venue_title, abbreviation) if venue_title is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(_AUTHORS.format(ids=marks), ids)
+        for publication_id, printed, given, family, suffix in cursor.fetchall():
+            names[publication_id].append(printed or person_name(given, family, suffix))
+        cursor.execute(
+            _RECORDS.format(ids=marks), [*ids, Publication.Status.PUBLISHED.value]
         )
-        entries[pk] = Entry(pk, title, *fields, venue, authors_line(names[pk]))
+        for pk, title, *fields, venue_title, abbreviation in cursor.fetchall():
+            venue = (
+                EntryVenue(venue_title, abbreviation)
+                if venue_title is not None
+                else None
+            )
+            entries[pk] = Entry(pk, title, *fields, venue, authors_line(names[pk]))
     return entries
