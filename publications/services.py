@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -383,15 +383,9 @@ def _unique_slugs(model, objects: Sequence, texts: Sequence[str]) -> None:
     bases = [
         (slugify(text) or model._meta.model_name)[:247].strip("-") for text in texts
     ]
-    taken = set(
-        model.objects.filter(slug__in=set(bases)).values_list("slug", flat=True)
-    )
+    taken = _slugs_taken(model, sorted(set(bases)), numbered=False)
     clashing = sorted({base for base in bases if base in taken})
-    for start in range(0, len(clashing), 500):
-        prefixes = Q()
-        for base in clashing[start : start + 500]:
-            prefixes |= Q(slug__startswith=f"{base}-")
-        taken.update(model.objects.filter(prefixes).values_list("slug", flat=True))
+    taken |= _slugs_taken(model, clashing, numbered=True)
     counters: dict[str, int] = {}
     for obj, base in zip(objects, bases, strict=True):
         slug, n = base, counters.get(base, 2)
@@ -400,6 +394,34 @@ def _unique_slugs(model, objects: Sequence, texts: Sequence[str]) -> None:
         counters[base] = n
         taken.add(slug)
         obj.slug = slug
+
+
+_SLUGS_AT_ONCE = 500
+
+
+def _slugs_taken(model, bases: Sequence[str], *, numbered: bool) -> set[str]:
+    """The slugs of `model` among `bases`, or (`numbered`) of the form
+    "<base>-<anything>". Plain SQL: for a thousand slugs the ORM took longer
+    to build the statement than the database to run it. Each LIKE prefix
+    uses the slug's pattern index on PostgreSQL."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    taken: set[str] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(bases), _SLUGS_AT_ONCE):
+            part = bases[start : start + _SLUGS_AT_ONCE]
+            if numbered:
+                where = " OR ".join(["slug LIKE %s ESCAPE '\\'"] * len(part))
+                params = [_escape_like(base) + "-%" for base in part]
+            else:
+                where = f"slug IN ({', '.join(['%s'] * len(part))})"
+                params = list(part)
+            cursor.execute(f"SELECT slug FROM {table} WHERE {where}", params)  # noqa: S608 - placeholders only
+            taken.update(slug for (slug,) in cursor.fetchall())
+    return taken
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _insert(writer, model, objects: Sequence, *, reserve: bool = True) -> None:

@@ -205,3 +205,37 @@ def test_every_change_is_kept_in_the_audit_history_with_who_and_what():
     assert changes["title"] == ("Old", "New")
     assert changes["epub_date"] == (None, datetime.date(2013, 4, 12))
     assert (latest.history_user, latest.history_change_reason) == (curator, "Typo")
+
+
+@pytest.mark.django_db
+def test_people_and_keywords_created_together_get_slugs_no_row_has():
+    from publications.models import Keyword, Person
+
+    PersonFactory(family_name="Smith", given_names="John", slug="smith-john")
+    PersonFactory(family_name="Smith", given_names="J.", slug="smith-john-2")
+    # A slug that a LIKE prefix with an unescaped "_" would also match.
+    PersonFactory(family_name="Other", given_names="", slug="o-malley-2")
+    Keyword.objects.create(
+        term="Sepsis", vocabulary=Keyword.Vocabulary.MESH, slug="sepsis"
+    )
+    people = [
+        Person(family_name="Smith", given_names="John"),
+        Person(family_name="Smith", given_names="John"),
+        Person(family_name="Jones", given_names="Ann"),
+        Person(family_name="O_Malley", given_names=""),
+    ]
+    keywords = [
+        Keyword(term="Sepsis", vocabulary=Keyword.Vocabulary.AUTHOR),
+        Keyword(term="Shock, Septic"),
+    ]
+
+    services.references_create_bulk(people=people, keywords=keywords)
+
+    assert [p.slug for p in people] == [
+        "smith-john-3",
+        "smith-john-4",
+        "jones-ann",
+        "o_malley",
+    ]
+    assert [k.slug for k in keywords] == ["sepsis-2", "shock-septic"]
+    assert Person.objects.filter(slug__startswith="smith-john").count() == 4
