@@ -536,15 +536,20 @@ def test_memory_stays_flat_however_many_pages_a_harvest_reads(fast_http):
 # A record listed again during a harvest
 
 
-def second_page_listing_again(title: str) -> Reply:
+def second_page_listing_again(title: str | None) -> Reply:
     """The second page, ending with the first page's first record listed
-    again after a change, as a provider lists a record changed mid-harvest."""
+    again, as a provider lists a record changed (with `title`) or deleted
+    (title None) during the harvest."""
     oai = f"{{{OAI_NS}}}"
     first = etree.parse(FIXTURES / "dcq_list_records_1.xml").find(
         f"{oai}ListRecords/{oai}record"
     )
     first.find(f"{oai}header/{oai}datestamp").text = "2024-03-05T14:07:30Z"
-    first.find(".//{http://purl.org/dc/elements/1.1/}title").text = title
+    if title is None:
+        first.find(f"{oai}header").set("status", "deleted")
+        first.remove(first.find(f"{oai}metadata"))
+    else:
+        first.find(".//{http://purl.org/dc/elements/1.1/}title").text = title
     page = etree.parse(FIXTURES / "dcq_list_records_2.xml")
     page.find(f"{oai}ListRecords").append(first)
     return Reply(body=etree.tostring(page, xml_declaration=True, encoding="UTF-8"))
@@ -585,7 +590,7 @@ def test_a_record_listed_again_is_imported_from_its_newer_copy(fast_http, chunk_
     assert sorted(rows) == [1, 3, 4, 5, 6]
     assert (rows[1].action, rows[1].message) == (
         "skip",
-        "Replaced by row 6, a newer copy of the record.",
+        "Superseded by row 6, later in the source's list.",
     )
     assert rows[6].action == "create"
     assert rows[6].title == CORRECTED
@@ -624,4 +629,48 @@ def test_a_record_listed_again_is_imported_from_its_newer_copy(fast_http, chunk_
 def services_batch() -> ImportBatch:
     return batch_create(
         file=None, filename="eScholarship", user=None, source=ImportBatch.Source.HARVEST
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_size", [1000, 2], ids=["one chunk", "chunks of two"])
+def test_a_record_deleted_during_the_harvest_is_not_imported(fast_http, chunk_size):
+    base_url = digital_commons(fast_http, second_page=second_page_listing_again(None))
+    batch = services_batch()
+
+    planning.plan(
+        batch=batch,
+        items=harvest(base_url, metadata_prefix="dcq"),
+        chunk_size=chunk_size,
+    )
+
+    rows = {row.row_number: row for row in batch.rows.all()}
+    assert sorted(rows) == [1, 3, 4, 5]
+    assert (rows[1].action, rows[1].message) == (
+        "skip",
+        "Superseded by row 6, later in the source's list.",
+    )
+    batch.refresh_from_db()
+    assert [(i["row"], i["message"]) for i in batch.issues if i["row"] == 6] == [
+        (
+            6,
+            "The source deleted the record of row 1 after listing it, so row 1 "
+            "is skipped.",
+        ),
+        (
+            6,
+            "The record oai:escholarship.example.edu:faculty_pubs-2101 is deleted "
+            "at the source; nothing was imported for it.",
+        ),
+    ]
+    assert (batch.counts["create"], batch.counts["skip"]) == (3, 1)
+
+    batch_apply(batch=batch, user=None)
+
+    assert sorted(Publication.objects.values_list("title", flat=True)) == sorted(
+        [
+            "Outpatient follow-up after paediatric sepsis: a cohort study",
+            "T cell exhaustion in chronic viral infection",
+            "Department of Pediatrics newsletter, spring 2023",
+        ]
     )

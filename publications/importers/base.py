@@ -52,12 +52,16 @@ class Severity(StrEnum):
 class ImportIssue:
     """A problem in the input: `row` is the record or spreadsheet row number
     (None for the whole file), `field` the input field or column ("" for the
-    whole row)."""
+    whole row). `source_id` names the record at its source where the issue
+    stands in for it (a record deleted there); `replaces` is an earlier row
+    that this row supersedes (a newer copy of its record, or its deletion)."""
 
     row: int | None
     field: str
     message: str
     severity: Severity = Severity.ERROR
+    source_id: str = ""
+    replaces: int | None = None
 
     def __str__(self) -> str:
         where = "File" if self.row is None else f"Row {self.row}"
@@ -208,15 +212,19 @@ def flag_duplicates(items: Iterable[ParsedItem]) -> Iterator[ParsedItem]:
     """Pass items through, adding an issue where a record repeats an earlier
     one in the same file. A repeated identifier is an error (the catalogue
     keeps identifiers unique); a repeated title and year only a warning, since
-    two editorials may share a title. A record with the source id of an
-    earlier one is that record listed again after a change (an OAI-PMH
-    provider lists a record changed during a harvest again at the end): it
-    is the copy to keep, and says which row it replaces."""
+    two editorials may share a title.
+
+    A record, or a deletion notice, with the source id of an earlier record
+    supersedes it: an OAI-PMH provider lists a record that changed or was
+    deleted during a harvest again at the end. It gets a warning that
+    `replaces` the earlier row, and is what later rows are compared with."""
     first_rows = FirstRows()
     try:
         for item in items:
             if isinstance(item, NormalisedRecord):
                 yield from _repeats(item, first_rows)
+            elif item.source_id and item.row is not None:
+                yield from _deletion(item, first_rows)
             yield item
     finally:
         first_rows.close()
@@ -229,6 +237,22 @@ def newer_copy_message(row: int, earlier: int) -> str:
     return (
         f"Row {row} is a newer copy of row {earlier}: the source listed the "
         f"record again after it changed, so row {earlier} is skipped."
+    )
+
+
+def _deletion(notice: ImportIssue, first_rows: FirstRows) -> Iterator[ImportIssue]:
+    source = f"source\0{notice.source_id}"
+    earlier = first_rows.claim([source], notice.row).get(source)
+    if earlier is None:
+        return
+    first_rows.reassign([source], notice.row)
+    yield ImportIssue(
+        notice.row,
+        "",
+        f"The source deleted the record of row {earlier} after listing it, "
+        f"so row {earlier} is skipped.",
+        Severity.WARNING,
+        replaces=earlier,
     )
 
 
@@ -247,7 +271,13 @@ def _repeats(record: NormalisedRecord, first_rows: FirstRows) -> Iterator[Import
     if replaced is not None:
         # Later rows repeating these keys repeat this copy.
         first_rows.reassign([*keys, title, *source], row)
-        yield ImportIssue(row, "", newer_copy_message(row, replaced), Severity.WARNING)
+        yield ImportIssue(
+            row,
+            "",
+            newer_copy_message(row, replaced),
+            Severity.WARNING,
+            replaces=replaced,
+        )
     for key, name in keys.items():
         if earlier.get(key, row) not in (row, replaced):
             yield ImportIssue(

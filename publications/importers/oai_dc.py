@@ -196,6 +196,7 @@ def read_record(element: etree._Element, row: int) -> Iterator[ParsedItem]:
             "",
             f"{name} is deleted at the source; nothing was imported for it.",
             Severity.WARNING,
+            source_id=identifier,
         )
         return
     metadata = element.find(METADATA)

@@ -20,9 +20,10 @@ kept. Anything changed after it may or may not be in this harvest, so the
 next harvest asks `from` that moment; a record changed just before it may
 come twice, which matching against the catalogue absorbs.
 
-A provider lists a record changed during the harvest again at the end, with
-its new datestamp. Each record carries its OAI identifier (`source_id`), so
-the plan keeps that later copy and skips the earlier one
+A provider lists a record changed or deleted during the harvest again at the
+end, with its new datestamp. Each record (and each deletion notice) carries
+its OAI identifier (`source_id`), so the plan keeps that later copy, or
+leaves the record out, and skips the earlier row
 (importers.base.flag_duplicates).
 """
 

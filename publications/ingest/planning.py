@@ -37,10 +37,8 @@ from .rowwrites import rows_insert
 logger = logging.getLogger(__name__)
 
 CHUNK = 1000
-# flag_duplicates' words for a record that repeats an earlier row, and for
-# a newer copy of one (base.newer_copy_message).
+# flag_duplicates' words for a record that repeats an earlier row.
 REPEAT = re.compile(r"has the same .+ as row (\d+)")
-NEWER_COPY = re.compile(r"is a newer copy of row (\d+)")
 Progress = Callable[[int, int | None], object] | None
 
 
@@ -109,12 +107,16 @@ def plan(
         0,
     )
     planner = ChunkPlanner(batch, update_matched=update_matched)
+    noted = 0  # file issues read for the rows they replace
     try:
         for chunk in chunks(
             input_rows(batch_items(batch, items), file_issues), chunk_size
         ):
             with transaction.atomic():
                 rows = planner.plan(chunk)
+                # A deletion at the source is a row of the file's issues.
+                planner.note_replaced(file_issues.issues[noted:])
+                noted = len(file_issues.issues)
                 _skip_replaced(batch, rows, planner.take_replaced(), counts)
                 rows_insert(rows)
                 for row in rows:
@@ -126,6 +128,9 @@ def plan(
                 )
             if progress:
                 progress(batch.progress_done, None)
+        # Issues held back until the input ended.
+        planner.note_replaced(file_issues.issues[noted:])
+        _skip_replaced(batch, [], planner.take_replaced(), counts)
     except Exception as error:
         logger.exception("Planning import batch %s failed", batch.pk)
         return _finish(
@@ -199,7 +204,7 @@ def _skip_replaced(batch, rows, replaced: dict[int, int], counts: dict) -> None:
 
 
 def _replaced_message(newer: int) -> str:
-    return f"Replaced by row {newer}, a newer copy of the record."
+    return f"Superseded by row {newer}, later in the source's list."
 
 
 UNCHANGED = "unchanged"
@@ -215,6 +220,12 @@ class ChunkPlanner:
         self.resolver = Resolver()
         self.record_ids: dict[int, int] = {}
         self.replaced: dict[int, int] = {}
+
+    def note_replaced(self, issues) -> None:
+        """Remember the earlier rows that `issues` say their rows replace."""
+        for issue in issues:
+            if issue.replaces is not None:
+                self.replaced[issue.replaces] = issue.row
 
     def take_replaced(self) -> dict[int, int]:
         """Rows replaced by a newer copy in the chunk planned last: earlier
@@ -250,9 +261,7 @@ class ChunkPlanner:
         resolution = self.resolver.resolve(record)
         issues = [issue_to_data(i) for i in dict.fromkeys(row.issues)]
         issues += [issue_to_data(i) for i in resolution.issues]
-        for issue in row.issues:
-            if found := NEWER_COPY.search(issue.message):
-                self.replaced[int(found.group(1))] = row.number
+        self.note_replaced(row.issues)
         match = lookup.matches.get(record.source_row)
         planned = ImportRow(
             batch=self.batch,
