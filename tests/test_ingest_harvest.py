@@ -573,25 +573,9 @@ def test_each_harvested_record_carries_its_oai_identifier(fast_http):
 @pytest.mark.django_db
 @pytest.mark.parametrize("chunk_size", [1000, 2], ids=["one chunk", "chunks of two"])
 def test_a_record_listed_again_is_imported_from_its_newer_copy(fast_http, chunk_size):
-    base_url = digital_commons(
-        fast_http, second_page=second_page_listing_again(CORRECTED)
-    )
-    batch = services_batch()
+    batch, rows = planned_harvest(fast_http, CORRECTED, chunk_size)
 
-    # Rows 1 to 5 as before (row 2 is the deleted record), then row 6: row
-    # 1's record again. In chunks of two, row 1 is written before row 6 is read.
-    planning.plan(
-        batch=batch,
-        items=harvest(base_url, metadata_prefix="dcq"),
-        chunk_size=chunk_size,
-    )
-
-    rows = {row.row_number: row for row in batch.rows.all()}
     assert sorted(rows) == [1, 3, 4, 5, 6]
-    assert (rows[1].action, rows[1].message) == (
-        "skip",
-        "Superseded by row 6, later in the source's list.",
-    )
     assert rows[6].action == "create"
     assert rows[6].title == CORRECTED
     # Its DOI and title are row 1's: the newer copy, not a repeat. (The
@@ -626,31 +610,35 @@ def test_a_record_listed_again_is_imported_from_its_newer_copy(fast_http, chunk_
     assert Publication.objects.get(title=CORRECTED).doi == "10.5555/bjh.2013.0042"
 
 
-def services_batch() -> ImportBatch:
-    return batch_create(
+def planned_harvest(fast_http, title: str | None, chunk_size: int):
+    """A harvest planned whose last row (6) lists row 1's record again,
+    changed (`title`) or deleted; the batch and its rows by number. Row 1
+    is skipped for row 6 either way. In chunks of two, row 1 is written
+    before row 6 is read."""
+    base_url = digital_commons(fast_http, second_page=second_page_listing_again(title))
+    batch = batch_create(
         file=None, filename="eScholarship", user=None, source=ImportBatch.Source.HARVEST
     )
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("chunk_size", [1000, 2], ids=["one chunk", "chunks of two"])
-def test_a_record_deleted_during_the_harvest_is_not_imported(fast_http, chunk_size):
-    base_url = digital_commons(fast_http, second_page=second_page_listing_again(None))
-    batch = services_batch()
-
     planning.plan(
         batch=batch,
         items=harvest(base_url, metadata_prefix="dcq"),
         chunk_size=chunk_size,
     )
-
     rows = {row.row_number: row for row in batch.rows.all()}
-    assert sorted(rows) == [1, 3, 4, 5]
     assert (rows[1].action, rows[1].message) == (
         "skip",
         "Superseded by row 6, later in the source's list.",
     )
     batch.refresh_from_db()
+    return batch, rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_size", [1000, 2], ids=["one chunk", "chunks of two"])
+def test_a_record_deleted_during_the_harvest_is_not_imported(fast_http, chunk_size):
+    batch, rows = planned_harvest(fast_http, None, chunk_size)
+
+    assert sorted(rows) == [1, 3, 4, 5]
     assert [(i["row"], i["message"]) for i in batch.issues if i["row"] == 6] == [
         (
             6,
