@@ -114,7 +114,7 @@ def plan(
         ):
             with transaction.atomic():
                 rows = planner.plan(chunk)
-                # A deletion at the source is a row of the file's issues.
+                # A deletion notice has no record: it is among the file's issues.
                 planner.note_replaced(file_issues.issues[noted:])
                 noted = len(file_issues.issues)
                 _skip_replaced(batch, rows, planner.take_replaced(), counts)
@@ -130,7 +130,8 @@ def plan(
                 progress(batch.progress_done, None)
         # Issues held back until the input ended.
         planner.note_replaced(file_issues.issues[noted:])
-        _skip_replaced(batch, [], planner.take_replaced(), counts)
+        with transaction.atomic():
+            _skip_replaced(batch, [], planner.take_replaced(), counts)
     except Exception as error:
         logger.exception("Planning import batch %s failed", batch.pk)
         return _finish(
@@ -182,8 +183,8 @@ def _tally(action: str, message: str) -> str:
 
 
 def _skip_replaced(batch, rows, replaced: dict[int, int], counts: dict) -> None:
-    """Set to skip the rows that a newer copy replaces (`replaced`: earlier
-    row number -> newer), in this chunk or in one already written."""
+    """Set to skip the rows that a later row replaces (`replaced`: earlier
+    row number -> later), in this chunk or in one already written."""
     if not replaced:
         return
     for row in rows:
@@ -228,8 +229,8 @@ class ChunkPlanner:
                 self.replaced[issue.replaces] = issue.row
 
     def take_replaced(self) -> dict[int, int]:
-        """Rows replaced by a newer copy in the chunk planned last: earlier
-        row number -> newer."""
+        """The replaced rows noted since the last call: earlier row number
+        -> the row that replaces it."""
         replaced, self.replaced = self.replaced, {}
         return replaced
 
