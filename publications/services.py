@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import search, stats
+from . import search
 from .models import (
     Authorship,
     Department,
@@ -50,10 +50,10 @@ def _attach_user(instance, user, reason: str | None = None) -> None:
 
 
 def _counts_changed() -> None:
-    """Drop cached counts now, and again at commit: a reader who recounts in
-    between would otherwise cache the old figures."""
-    stats.invalidate()
-    transaction.on_commit(stats.invalidate)
+    """Drop cached counts now (this transaction may read them), and again at
+    commit: a reader who recounts in between would otherwise cache the old
+    figures. Under search.counts_deferred(), at commit only."""
+    search.cached_counts_stale()
 
 
 def _records_changed(publication_ids) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from publications import stats
 from publications.dates import PartialDate
 from publications.importers import NormalisedAuthor, NormalisedKeyword, NormalisedRecord
 from publications.ingest.models import ImportBatch, ImportRow
@@ -284,6 +285,27 @@ def test_apply_creates_records_with_history_and_search_index(client):
     assert Authorship.history.filter(publication_id=publication.pk).count() == 2
     page = found_by_search(client, "haemophagocytic")
     assert f'href="/publications/{publication.pk}/'.encode() in page
+
+
+def test_an_all_or_nothing_apply_drops_cached_counts_once_at_its_commit(
+    django_capture_on_commit_callbacks,
+):
+    existing()
+    batch = planned(record(1), record(2))
+    assert stats.published_count() == 1  # and cached
+    during = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_apply(
+            batch=batch,
+            user=None,
+            progress=lambda done, total: during.append(stats.published_count()),
+        )
+
+    # Before the commit no reader can see the new records: the cached count
+    # stands (dropping it at each chunk would only make every reader recount).
+    assert during == [1]
+    assert stats.published_count() == 3
 
 
 def test_all_or_nothing_refuses_to_start_while_a_bad_row_is_to_be_written():

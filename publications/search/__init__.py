@@ -18,6 +18,7 @@ __all__ = [
     "SearchBackend",
     "SearchFilters",
     "SearchPage",
+    "cached_counts_stale",
     "counts_deferred",
     "get_backend",
     "index_publications",
@@ -45,7 +46,22 @@ def index_publications(publication_ids: Iterable[int]) -> None:
     # Summaries cached from the old documents are stale now. The services
     # drop cached counts at commit too, but that runs before this does, and
     # a reader in between may have cached what the old index said.
-    stats.invalidate()
+    cached_counts_stale()
+
+
+def cached_counts_stale() -> None:
+    """Drop the cached counts and summaries (stats), now and at commit, or
+    under counts_deferred() only at commit: until then readers cannot see
+    the changes, and dropping them at each chunk of a long import would
+    only make every reader recount the same figures."""
+    from .counts import deferring
+
+    if not connection.in_atomic_block:
+        stats.invalidate()
+        return
+    if not deferring():
+        stats.invalidate()
+    transaction.on_commit(stats.invalidate)
 
 
 def index_publications_on_commit(publication_ids: Iterable[int]) -> None:
@@ -59,7 +75,8 @@ def index_publications_on_commit(publication_ids: Iterable[int]) -> None:
 
 def counts_deferred() -> AbstractContextManager[None]:
     """Around many index writes in one all-or-nothing transaction: the
-    collection's kept counts are written once, on leaving (counts.py)."""
+    collection's kept counts are written once, on leaving (counts.py), and
+    cached counts dropped once, at commit (cached_counts_stale)."""
     from .counts import deferred
 
     return deferred()

@@ -120,6 +120,11 @@ def counts_change(cursor, before: Iterable[Keys], after: Iterable[Keys]) -> None
         pending.people = {}
 
 
+def deferring() -> bool:
+    """Whether this thread is inside deferred()."""
+    return getattr(_deferring, "pending", None) is not None
+
+
 @contextmanager
 def deferred() -> Iterator[None]:
     """Gather count changes and write them on leaving, once per table (the
@@ -127,7 +132,7 @@ def deferred() -> Iterator[None]:
     inside the transaction that makes the changes, around writes that either
     all commit or all roll back: on an error the gathered changes are
     dropped with the transaction. Nested, the outermost one writes."""
-    if getattr(_deferring, "pending", None) is not None:
+    if deferring():
         yield
         return
     _deferring.pending = pending = _Pending()
