@@ -19,7 +19,7 @@ from publications.ingest import planning
 from publications.ingest.harvest import harvest
 from publications.ingest.models import ImportBatch
 from publications.ingest.services import batch_apply, batch_create
-from publications.models import Keyword, Publication
+from publications.models import DocumentType, Keyword, Publication
 from tests.factories import (
     DepartmentFactory,
     KeywordFactory,
@@ -262,7 +262,7 @@ def digital_commons(service, *, first_page="dcq_list_records_1.xml", second_page
             return oai_error("badVerb", "Illegal verb")
         token = query.get("resumptionToken")
         if token is None:
-            return fixture(first_page)
+            return first_page if isinstance(first_page, Reply) else fixture(first_page)
         if token == DC_TOKEN:
             return second_page or fixture("dcq_list_records_2.xml")
         return oai_error("badResumptionToken", "Invalid resumption token")
@@ -662,3 +662,84 @@ def test_a_record_deleted_during_the_harvest_is_not_imported(fast_http, chunk_si
             "Department of Pediatrics newsletter, spring 2023",
         ]
     )
+
+
+# The next harvest
+
+
+def changed_page(
+    name: str, identifier: str, *, title: str, source: str | None = None
+) -> Reply:
+    """A recorded list page whose record `identifier` has a new title, and
+    a new source line if given (the DOI is read from the source line)."""
+    page = etree.parse(FIXTURES / name)
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    [record] = page.xpath(
+        "//oai:record[oai:header/oai:identifier = $id]",
+        namespaces={"oai": OAI_NS},
+        id=identifier,
+    )
+    record.find(f".//{dc}title").text = title
+    if source is not None:
+        record.find(f".//{dc}source").text = source
+    return Reply(body=etree.tostring(page, xml_declaration=True, encoding="UTF-8"))
+
+
+def harvest_applied(fast_http, **pages) -> ImportBatch:
+    """A harvest of the Digital Commons endpoint planned as jobs.plan_harvest
+    plans it (matched records set to update) and applied."""
+    base_url = digital_commons(fast_http, **pages)
+    batch = batch_create(
+        file=None, filename="eScholarship", user=None, source=ImportBatch.Source.HARVEST
+    )
+    planning.plan(
+        batch=batch, items=harvest(base_url, metadata_prefix="dcq"), update_matched=True
+    )
+    return batch_apply(batch=batch, user=None)
+
+
+@pytest.mark.django_db
+def test_the_next_harvest_finds_each_record_by_its_identifier_at_the_source(
+    fast_http,
+):
+    ours = services.publication_create(
+        title="Cytokine profiles in children with HLH",
+        pub_year=2013,
+        doi="10.5555/bjh.2013.0042",
+        document_type=DocumentType.objects.get(name="Article"),
+        status="published",
+    )
+    first = harvest_applied(fast_http)
+    matched = {r.row_number: r.match_kind for r in first.rows.all()}
+    # Our record by its DOI; the others are new.
+    assert matched == {1: "doi", 3: "", 4: "", 5: ""}
+    assert Publication.objects.count() == 4
+
+    # At the source, our record lost its DOI and the newsletter was renamed:
+    # neither DOI nor title would find them now.
+    second = harvest_applied(
+        fast_http,
+        first_page=changed_page(
+            "dcq_list_records_1.xml",
+            "oai:escholarship.example.edu:faculty_pubs-2101",
+            title="Serum cytokines in paediatric HLH",
+            source="Br J Haematol. 2013 Jun;161(5):609-22.",
+        ),
+        second_page=changed_page(
+            "dcq_list_records_2.xml",
+            "oai:escholarship.example.edu:faculty_pubs-2110",
+            title="Pediatrics news: spring",
+        ),
+    )
+
+    rows = {r.row_number: r for r in second.rows.all()}
+    assert {n: r.match_kind for n, r in rows.items()} == dict.fromkeys(
+        [1, 3, 4, 5], "source"
+    )
+    assert (rows[1].match_id, rows[1].outcome) == (ours.pk, "updated")
+    assert (rows[3].outcome, rows[4].outcome) == ("unchanged", "unchanged")
+    assert rows[5].outcome == "updated"
+    assert Publication.objects.count() == 4
+    ours.refresh_from_db()
+    assert ours.title == "Serum cytokines in paediatric HLH"
+    assert Publication.objects.filter(title="Pediatrics news: spring").exists()

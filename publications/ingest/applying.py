@@ -38,7 +38,7 @@ from publications.services import (
     references_create_bulk,
 )
 
-from . import diffs
+from . import diffs, sources
 from .building import blocking_issues, new_publication
 from .matching import lookup_chunk
 from .models import ImportBatch, ImportRow
@@ -155,22 +155,28 @@ class ChunkApplier:
                     ),
                 )
             if row.action == ImportRow.Action.CREATE:
-                creates.append(
-                    (row, new_publication(record, resolution, status=self.status))
-                )
+                new = new_publication(record, resolution, status=self.status)
+                creates.append((row, record, new))
             else:
                 updates.append((row, record, resolution))
         if creates:
             publications_create_bulk(
-                records=[new for _, new in creates], user=self.user, reason=self.reason
+                records=[new for _, _, new in creates],
+                user=self.user,
+                reason=self.reason,
             )
-            for row, new in creates:
+            for row, _, new in creates:
                 row.outcome = ImportRow.Outcome.CREATED
                 row.publication = new.publication
                 row.message = f"Created record #{new.publication.pk}."
         olds = diffs.snapshots(row.match_id for row, _, _ in updates)
         for row, record, resolution in updates:
             self._update(row, record, resolution, olds[row.match_id])
+        # The next harvest finds these records by their source identifiers.
+        sources.link(
+            (record.source_id, row.publication_id)
+            for row, record, *_ in (*creates, *updates)
+        )
         outcomes_update(rows)
 
     def _update(self, row, record, resolution, old) -> None:

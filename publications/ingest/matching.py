@@ -1,5 +1,6 @@
 """Finding the catalogue record an incoming record duplicates: by record id
-(a bulk-edit spreadsheet), then DOI, then PubMed ID, then title and year.
+(a bulk-edit spreadsheet), then its identifier at the repository it was
+harvested from (sources.py), then DOI, then PubMed ID, then title and year.
 
 A title matches when its key (publications.titles) equals a record's and the
 years are at most one apart (the electronic and the print issue are often
@@ -22,6 +23,7 @@ from publications.importers import NormalisedRecord
 from publications.models import Publication
 from publications.titles import TITLE_PREFIX_LENGTH, title_key, title_prefix
 
+from . import sources
 from .models import ImportRow
 
 NEAR_MATCH = 0.9
@@ -54,7 +56,8 @@ def lookup_chunk(
     records: Sequence[NormalisedRecord], *, titles: bool = True
 ) -> ChunkLookup:
     """Matches and identifier holders for a chunk; `titles` false skips the
-    title comparison (applying needs only who holds the identifiers)."""
+    matching by source and title (applying needs only who holds the
+    identifiers)."""
     lookup = ChunkLookup()
     record_ids = {r.record_id for r in records if r.record_id}
     titles_by_id = {}
@@ -75,6 +78,9 @@ def lookup_chunk(
             if values
             else {}
         )
+    from_sources = (
+        sources.records_by_identifier(r.source_id for r in records) if titles else {}
+    )
     unmatched = []
     for record in records:
         row = record.source_row
@@ -86,6 +92,11 @@ def lookup_chunk(
                     titles_by_id[record.record_id],
                 )
             continue  # an unknown id is an error, not a reason to look further
+        if record.source_id in from_sources:
+            lookup.matches[row] = Match(
+                ImportRow.Match.SOURCE, *from_sources[record.source_id]
+            )
+            continue
         for name, kind in (
             ("doi", ImportRow.Match.DOI),
             ("pmid", ImportRow.Match.PMID),

@@ -1,6 +1,7 @@
 """What an import is made of: the batch a curator starts, one row per input
 record with its plan and outcome, the affiliation rules that place authors in
-departments, and the repositories harvested over OAI-PMH.
+departments, the repositories harvested over OAI-PMH, and the identifiers
+harvested records have there.
 
 A batch and its rows are never deleted by the import itself: they are the
 audit of who imported what, when, from which file, and what became of each row.
@@ -41,6 +42,20 @@ class AffiliationRule(models.Model):
 
     def __str__(self):
         return f"“{self.pattern}” → {self.department}"
+
+
+class SourceRecord(models.Model):
+    """A catalogue record as another repository identifies it (its OAI-PMH
+    identifier, unique by the protocol's scheme): the next harvest finds the
+    same record by it, whatever else has changed."""
+
+    identifier = models.CharField(max_length=255, unique=True)
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="source_records"
+    )
+
+    def __str__(self):
+        return self.identifier
 
 
 class HarvestSource(models.Model):
@@ -159,6 +174,7 @@ class ImportRow(models.Model):
     class Match(models.TextChoices):
         NONE = "", "No match"
         RECORD = "record", "Record id"
+        SOURCE = "source", "Identifier at the source"
         DOI = "doi", "DOI"
         PMID = "pmid", "PubMed ID"
         TITLE = "title", "Title and year"

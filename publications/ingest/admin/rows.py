@@ -147,6 +147,7 @@ def row_message(row: ImportRow, state: str) -> str:
 
 MATCHED_BY = {
     ImportRow.Match.RECORD: "its record id",
+    ImportRow.Match.SOURCE: "its identifier at the source",
     ImportRow.Match.DOI: "DOI",
     ImportRow.Match.PMID: "PubMed ID",
     ImportRow.Match.TITLE: "title and year",
