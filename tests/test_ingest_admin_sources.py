@@ -224,6 +224,27 @@ def test_a_harvest_asks_only_for_what_changed_since_the_last_one(
     assert second.status == ImportBatch.Status.PLANNED, second.failure
     assert [r.match_id for r in second.rows.all()] == [new.pk]
 
+    # Nothing has changed since: a harvest with nothing to import, which the
+    # batch page says, and applying it moves the source on all the same.
+    choose(admin_client, second, {1: "skip"}, apply=True)
+    source.refresh_from_db()
+    applied_until = source.harvested_until
+    # Changed well before that harvest, not in the second it answered.
+    Publication.objects.filter(pk=new.pk).update(
+        updated_at=applied_until - datetime.timedelta(seconds=5)
+    )
+    harvest_now(admin_client, source)
+    third = latest_batch()
+    assert (third.status, third.rows.count()) == (ImportBatch.Status.PLANNED, 0)
+    page = parse_valid_html(admin_client.get(batch_url(third)).content)
+    assert "there is nothing to import" in text(page.find(".//main"))
+    choose(admin_client, third, {}, apply=True)
+    third.refresh_from_db()
+    assert third.status == ImportBatch.Status.APPLIED
+    source.refresh_from_db()
+    assert third.harvested_until is not None
+    assert source.harvested_until == third.harvested_until >= applied_until
+
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_harvest_of_an_endpoint_that_does_not_answer_fails_with_its_reason(

@@ -743,3 +743,72 @@ def test_the_next_harvest_finds_each_record_by_its_identifier_at_the_source(
     ours.refresh_from_db()
     assert ours.title == "Serum cytokines in paediatric HLH"
     assert Publication.objects.filter(title="Pediatrics news: spring").exists()
+
+
+def page_deleting(name: str, identifier: str) -> Reply:
+    """A recorded list page in which record `identifier` is deleted."""
+    page = etree.parse(FIXTURES / name)
+    [record] = page.xpath(
+        "//oai:record[oai:header/oai:identifier = $id]",
+        namespaces={"oai": OAI_NS},
+        id=identifier,
+    )
+    record.find(f"{{{OAI_NS}}}header").set("status", "deleted")
+    record.remove(record.find(f"{{{OAI_NS}}}metadata"))
+    return Reply(body=etree.tostring(page, xml_declaration=True, encoding="UTF-8"))
+
+
+@pytest.mark.django_db
+def test_a_deletion_at_the_source_names_the_record_an_earlier_harvest_brought(
+    fast_http,
+):
+    harvest_applied(fast_http)
+    brought = Publication.objects.get(title__startswith="Cytokine profiles")
+
+    second = harvest_applied(
+        fast_http,
+        first_page=page_deleting(
+            "dcq_list_records_1.xml", "oai:escholarship.example.edu:faculty_pubs-2101"
+        ),
+    )
+
+    assert [(i["row"], i["message"]) for i in second.issues if i["row"] == 1] == [
+        (
+            1,
+            "The record oai:escholarship.example.edu:faculty_pubs-2101 is deleted "
+            "at the source; nothing was imported for it.",
+        ),
+        (
+            1,
+            f"Record #{brought.pk}, “{brought.title}”, came from "
+            "oai:escholarship.example.edu:faculty_pubs-2101 in an earlier harvest, "
+            "and the source has deleted it: withdraw it here too if it should go.",
+        ),
+    ]
+    # Withdrawing is the curator's call.
+    brought.refresh_from_db()
+    assert brought.status == "published"
+
+
+@pytest.mark.django_db
+def test_a_harvest_with_nothing_new_is_planned_with_nothing_to_import(fast_http):
+    fast_http.route_function(
+        "/oai",
+        lambda query: (
+            fixture("dcq_identify.xml")
+            if query["verb"] == "Identify"
+            else fixture("oai_no_records_match.xml")
+        ),
+    )
+    batch = batch_create(
+        file=None, filename="eScholarship", user=None, source=ImportBatch.Source.HARVEST
+    )
+
+    planning.plan(batch=batch, items=harvest(f"{fast_http.url}/oai"))
+
+    assert (batch.status, batch.failure) == (ImportBatch.Status.PLANNED, "")
+    assert batch.rows.count() == 0
+    assert [i["message"] for i in batch.issues] == [
+        "The source lists no new or changed records since the last harvest: "
+        "there is nothing to import."
+    ]

@@ -25,7 +25,7 @@ from publications.importers import (
 from publications.importers.base import flag_duplicates
 from publications.importers.readahead import read_ahead
 
-from . import diffs
+from . import diffs, sources
 from .building import blocking_issues
 from .matching import lookup_chunk
 from .models import ImportBatch, ImportRow
@@ -132,6 +132,7 @@ def plan(
         planner.note_replaced(file_issues.issues[noted:])
         with transaction.atomic():
             _skip_replaced(batch, [], planner.take_replaced(), counts)
+        file_issues.issues += _deleted_at_source(file_issues.issues)
     except Exception as error:
         logger.exception("Planning import batch %s failed", batch.pk)
         return _finish(
@@ -146,8 +147,43 @@ def plan(
         errors = [i.message for i in file_issues.errors]
         for row in batch.rows.order_by("row_number"):
             errors += [i["message"] for i in row.issues if i["severity"] == "error"]
-        failure = " ".join(errors) or "The file holds no records."
+        if errors or batch.source != ImportBatch.Source.HARVEST:
+            failure = " ".join(errors) or "The file holds no records."
+        else:
+            # A harvest that found nothing new has done its work.
+            file_issues.issues.append(
+                ImportIssue(
+                    None,
+                    "",
+                    "The source lists no new or changed records since the last "
+                    "harvest: there is nothing to import.",
+                    Severity.WARNING,
+                )
+            )
     return _finish(batch, counts, file_issues, failure=failure)
+
+
+def _deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
+    """For each deletion notice of a record an earlier harvest brought in,
+    a warning naming the catalogue record: withdrawing it is the curator's
+    call."""
+    deleted = {i.source_id: i.row for i in issues if i.source_id}
+    linked = {}
+    for part in chunks(deleted, CHUNK):
+        linked.update(sources.records_by_identifier(part))
+    found = []
+    for identifier, (pk, title) in linked.items():
+        found.append(
+            ImportIssue(
+                deleted[identifier],
+                "",
+                f"Record #{pk}, “{title}”, came from {identifier} in an earlier "
+                "harvest, and the source has deleted it: withdraw it here too if "
+                "it should go.",
+                Severity.WARNING,
+            )
+        )
+    return sorted(found, key=lambda issue: issue.row)
 
 
 def _finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
