@@ -239,6 +239,20 @@ def fixture(name: str) -> Reply:
     )
 
 
+def listing(service, name: str) -> str:
+    """/oai answering Identify as Digital Commons does and every ListRecords
+    with the recorded response `name`; its URL."""
+    service.route_function(
+        "/oai",
+        lambda query: (
+            fixture("dcq_identify.xml")
+            if query["verb"] == "Identify"
+            else fixture(name)
+        ),
+    )
+    return f"{service.url}/oai"
+
+
 def oai_error(code: str, message: str) -> Reply:
     return Reply(
         body=(
@@ -369,14 +383,7 @@ def test_digital_commons_qualified_dc_is_read_field_by_field(fast_http):
 
 
 def test_an_oai_error_is_an_issue_naming_its_code(fast_http):
-    fast_http.route_function(
-        "/oai",
-        lambda query: (
-            fixture("dcq_identify.xml")
-            if query["verb"] == "Identify"
-            else fixture("oai_error_cannot_disseminate.xml")
-        ),
-    )
+    listing(fast_http, "oai_error_cannot_disseminate.xml")
 
     records = harvest(f"{fast_http.url}/oai", metadata_prefix="marc21")
     result = collect(records)
@@ -395,14 +402,7 @@ def test_an_oai_error_is_an_issue_naming_its_code(fast_http):
 
 
 def test_no_records_match_is_simply_no_records(fast_http):
-    fast_http.route_function(
-        "/oai",
-        lambda query: (
-            fixture("dcq_identify.xml")
-            if query["verb"] == "Identify"
-            else fixture("oai_no_records_match.xml")
-        ),
-    )
+    listing(fast_http, "oai_no_records_match.xml")
 
     records = harvest(f"{fast_http.url}/oai", from_=datetime.date(2024, 3, 5))
 
@@ -456,14 +456,7 @@ def test_an_address_that_is_not_oai_pmh_is_named(fast_http):
 
 @pytest.mark.parametrize("name", ["oai_billion_laughs.xml", "oai_external_entity.xml"])
 def test_responses_declaring_entities_are_refused_unexpanded(fast_http, name):
-    fast_http.route_function(
-        "/oai",
-        lambda query: (
-            fixture("dcq_identify.xml")
-            if query["verb"] == "Identify"
-            else fixture(name)
-        ),
-    )
+    listing(fast_http, name)
 
     records = harvest(f"{fast_http.url}/oai")
     result = collect(records)
@@ -792,14 +785,7 @@ def test_a_deletion_at_the_source_names_the_record_an_earlier_harvest_brought(
 
 @pytest.mark.django_db
 def test_a_harvest_with_nothing_new_is_planned_with_nothing_to_import(fast_http):
-    fast_http.route_function(
-        "/oai",
-        lambda query: (
-            fixture("dcq_identify.xml")
-            if query["verb"] == "Identify"
-            else fixture("oai_no_records_match.xml")
-        ),
-    )
+    listing(fast_http, "oai_no_records_match.xml")
     batch = batch_create(
         file=None, filename="eScholarship", user=None, source=ImportBatch.Source.HARVEST
     )
