@@ -26,6 +26,8 @@ from tests.factories import (
     PublicationFactory,
     SubjectFactory,
 )
+from tests.html import parse_valid_html, text
+from tests.test_ingest_admin import batch_url
 from tests.test_ingest_fetchers import Reply, fast_http, local_service
 from tests.test_oai_schemas import schemas
 
@@ -753,7 +755,7 @@ def page_deleting(name: str, identifier: str) -> Reply:
 
 @pytest.mark.django_db
 def test_a_deletion_at_the_source_names_the_record_an_earlier_harvest_brought(
-    fast_http,
+    fast_http, admin_client
 ):
     harvest_applied(fast_http)
     brought = Publication.objects.get(title__startswith="Cytokine profiles")
@@ -781,6 +783,17 @@ def test_a_deletion_at_the_source_names_the_record_an_earlier_harvest_brought(
     # Withdrawing is the curator's call.
     brought.refresh_from_db()
     assert brought.status == "published"
+    # The batch page lists them with their row.
+    page = parse_valid_html(admin_client.get(batch_url(second)).content.decode())
+    [table] = [
+        table
+        for table in page.iter("table")
+        if text(table.find("caption")).startswith("Issues with the harvest")
+    ]
+    assert [[text(cell) for cell in tr.iter("td")][:2] for tr in table.iter("tr")][
+        1:
+    ] == [["1", "Warning"], ["1", "Warning"], ["2", "Warning"]]
+    assert f"Record #{brought.pk}, “{brought.title}”" in text(table)
 
 
 @pytest.mark.django_db

@@ -188,9 +188,13 @@ def _deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
 
 def _finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
     batch.counts = counts
+    # In row order, the file's own issues first; as they came within a row.
     batch.issues = [
         issue_to_data(issue, row=issue.row)
-        for issue in dict.fromkeys(file_issues.issues)
+        for issue in sorted(
+            dict.fromkeys(file_issues.issues),
+            key=lambda issue: (issue.row is not None, issue.row or 0),
+        )
     ]
     batch.failure = failure
     batch.status = ImportBatch.Status.FAILED if failure else ImportBatch.Status.PLANNED
