@@ -34,6 +34,9 @@ CURATOR_IMPORT_PERMISSIONS = {
     "ingest.add_harvestsource",
     "ingest.change_harvestsource",
     "ingest.delete_harvestsource",
+    # Migration 0005: harvested records, seen and unlinked.
+    "ingest.view_sourcerecord",
+    "ingest.delete_sourcerecord",
 }
 
 
@@ -77,15 +80,25 @@ def test_the_curators_group_has_exactly_the_import_permissions():
 
 
 @pytest.mark.django_db
-def test_reversing_the_migration_takes_the_import_permissions_away():
-    migration = importlib.import_module(
-        "publications.ingest.migrations.0002_curators_permissions"
-    )
-    state = MigrationLoader(connection).project_state(
-        ("ingest", "0002_curators_permissions")
-    )
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        (
+            "0002_curators_permissions",
+            {"ingest.view_sourcerecord", "ingest.delete_sourcerecord"},
+        ),
+        (
+            "0005_curators_source_records",
+            CURATOR_IMPORT_PERMISSIONS
+            - {"ingest.view_sourcerecord", "ingest.delete_sourcerecord"},
+        ),
+    ],
+)
+def test_reversing_a_migration_takes_its_permissions_away(name, kept):
+    migration = importlib.import_module(f"publications.ingest.migrations.{name}")
+    state = MigrationLoader(connection).project_state(("ingest", name))
     migration.revoke(state.apps, None)
-    assert import_permissions() == set()
+    assert import_permissions() == kept
     assert Group.objects.get(name="Curators").permissions.exists()  # the rest stays
     migration.grant(state.apps, None)
     assert import_permissions() == CURATOR_IMPORT_PERMISSIONS

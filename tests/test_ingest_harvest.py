@@ -9,6 +9,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 from lxml import etree
 
 from publications import services
@@ -17,7 +19,7 @@ from publications.importers import ParseResult, Severity
 from publications.importers.oai_dc import OAI_NS
 from publications.ingest import planning
 from publications.ingest.harvest import harvest
-from publications.ingest.models import ImportBatch
+from publications.ingest.models import ImportBatch, SourceRecord
 from publications.ingest.services import batch_apply, batch_create
 from publications.models import DocumentType, Keyword, Publication
 from tests.factories import (
@@ -811,3 +813,40 @@ def test_a_harvest_with_nothing_new_is_planned_with_nothing_to_import(fast_http)
         "The source lists no new or changed records since the last harvest: "
         "there is nothing to import."
     ]
+
+
+@pytest.mark.django_db
+def test_curators_see_harvested_records_and_may_remove_a_wrong_link(
+    fast_http, django_user_model, client
+):
+    curator = django_user_model.objects.create_user("curator", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    client.force_login(curator)
+    harvest_applied(fast_http)
+    link = SourceRecord.objects.get(
+        identifier="oai:escholarship.example.edu:faculty_pubs-2101"
+    )
+    changelist = reverse("admin:ingest_sourcerecord_changelist")
+
+    page = parse_valid_html(
+        client.get(changelist, {"q": "faculty_pubs-2101"}).content.decode()
+    )
+
+    [found] = page.iterfind(".//table[@id='result_list']/tbody/tr")
+    assert [text(cell) for cell in found if text(cell)] == [
+        "oai:escholarship.example.edu:faculty_pubs-2101",
+        f"#{link.publication_id} {link.publication.title}",
+    ]
+    assert found.find(".//td/a").get("href") == reverse(
+        "admin:publications_publication_change", args=[link.publication_id]
+    )
+    # Only imports make links.
+    assert client.get(reverse("admin:ingest_sourcerecord_add")).status_code == 403
+
+    response = client.post(
+        reverse("admin:ingest_sourcerecord_delete", args=[link.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not SourceRecord.objects.filter(pk=link.pk).exists()
+    assert Publication.objects.filter(pk=link.publication_id).exists()
