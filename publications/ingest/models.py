@@ -54,6 +54,9 @@ class SourceRecord(models.Model):
         Publication, on_delete=models.CASCADE, related_name="source_records"
     )
 
+    class Meta:
+        verbose_name = "harvested record"
+
     def __str__(self):
         return self.identifier
 

@@ -49,5 +49,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={"verbose_name": "harvested record"},
         ),
     ]
