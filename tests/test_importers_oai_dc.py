@@ -464,6 +464,32 @@ def test_a_record_listed_again_replaces_its_earlier_copy_and_others_still_repeat
     ]
 
 
+def test_an_identifier_too_long_to_keep_is_read_with_a_warning_and_not_kept():
+    long = "oai:repository.example.org:" + "x" * 300
+
+    result = parse(
+        list_records(
+            dc_record(
+                "<dc:title>Kept</dc:title><dc:date>2020</dc:date>"
+                "<dc:type>Article</dc:type>",
+                identifier=long,
+            )
+        )
+    )
+
+    [record] = result.records
+    assert (record.title, record.source_id) == ("Kept", "")
+    assert [(i.row, i.field, i.severity, i.message) for i in result.issues] == [
+        (
+            1,
+            "identifier",
+            Severity.WARNING,
+            "The record's identifier is longer than 255 characters, so a later "
+            "harvest cannot recognise the record by it.",
+        )
+    ]
+
+
 def test_a_response_cut_short_keeps_the_records_before_the_break():
     whole = list_records(
         dc_record(

@@ -41,6 +41,8 @@ DOCUMENT_TYPES = (
     "Dataset",
 )
 DEFAULT_DOCUMENT_TYPE = "Article"
+# Source identifiers are kept for later harvests up to this length.
+SOURCE_ID_MAX_LENGTH = 255
 
 
 class Severity(StrEnum):
@@ -141,8 +143,9 @@ class NormalisedRecord:
     # This repository's own record id, from a bulk-edit spreadsheet exported
     # here: the record the row updates.
     record_id: int | None = None
-    # The record's identifier at its source (an OAI-PMH header identifier):
-    # a later copy with the same one replaces the earlier.
+    # The record's identifier at its source (an OAI-PMH header identifier),
+    # at most SOURCE_ID_MAX_LENGTH long: a later copy with the same one
+    # replaces the earlier.
     source_id: str = ""
 
     def __post_init__(self):

@@ -20,7 +20,14 @@ from typing import BinaryIO
 from lxml import etree
 
 from . import xmlsafety
-from .base import ImportIssue, NormalisedRecord, ParsedItem, Parser, Severity
+from .base import (
+    SOURCE_ID_MAX_LENGTH,
+    ImportIssue,
+    NormalisedRecord,
+    ParsedItem,
+    Parser,
+    Severity,
+)
 from .cleaning import clean_text
 from .dublin_core import read_metadata
 
@@ -190,13 +197,23 @@ def read_record(element: etree._Element, row: int) -> Iterator[ParsedItem]:
     if header is not None:
         identifier = clean_text(header.findtext(f"{{{OAI_NS}}}identifier"))
     name = f"The record {identifier}" if identifier else "The record"
+    source_id = identifier
+    if len(identifier) > SOURCE_ID_MAX_LENGTH:
+        source_id = ""
+        yield ImportIssue(
+            row,
+            "identifier",
+            f"The record's identifier is longer than {SOURCE_ID_MAX_LENGTH} "
+            "characters, so a later harvest cannot recognise the record by it.",
+            Severity.WARNING,
+        )
     if header is not None and header.get("status") == "deleted":
         yield ImportIssue(
             row,
             "",
             f"{name} is deleted at the source; nothing was imported for it.",
             Severity.WARNING,
-            source_id=identifier,
+            source_id=source_id,
         )
         return
     metadata = element.find(METADATA)
@@ -207,6 +224,6 @@ def read_record(element: etree._Element, row: int) -> Iterator[ParsedItem]:
         yield ImportIssue(row, "", f"{name} has no metadata; skipped.")
         return
     for item in read_metadata(content, row, name):
-        if isinstance(item, NormalisedRecord) and identifier:
-            item = replace(item, source_id=identifier)
+        if isinstance(item, NormalisedRecord) and source_id:
+            item = replace(item, source_id=source_id)
         yield item

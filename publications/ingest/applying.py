@@ -135,7 +135,7 @@ class ChunkApplier:
                     else ImportRow.Outcome.SKIPPED
                 )
         records = [record for _, record in todo]
-        lookup = lookup_chunk(records, titles=False)
+        lookup = lookup_chunk(records, match=False)
         self.resolver.prefetch(records)
         creates, updates = [], []
         for row, record in todo:

@@ -53,9 +53,9 @@ class ChunkLookup:
 
 
 def lookup_chunk(
-    records: Sequence[NormalisedRecord], *, titles: bool = True
+    records: Sequence[NormalisedRecord], *, match: bool = True
 ) -> ChunkLookup:
-    """Matches and identifier holders for a chunk; `titles` false skips the
+    """Matches and identifier holders for a chunk; `match` false skips the
     matching by source and title (applying needs only who holds the
     identifiers)."""
     lookup = ChunkLookup()
@@ -79,7 +79,7 @@ def lookup_chunk(
             else {}
         )
     from_sources = (
-        sources.records_by_identifier(r.source_id for r in records) if titles else {}
+        sources.records_by_identifier(r.source_id for r in records) if match else {}
     )
     unmatched = []
     for record in records:
@@ -108,7 +108,7 @@ def lookup_chunk(
         else:
             if record.publication_date is not None and record.title:
                 unmatched.append(record)
-    if titles:
+    if match:
         lookup.matches.update(_title_matches(unmatched))
     return lookup
 

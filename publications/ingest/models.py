@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from publications.importers.base import SOURCE_ID_MAX_LENGTH
 from publications.models import Department, Publication
 
 
@@ -49,7 +50,7 @@ class SourceRecord(models.Model):
     identifier, unique by the protocol's scheme): the next harvest finds the
     same record by it, whatever else has changed."""
 
-    identifier = models.CharField(max_length=255, unique=True)
+    identifier = models.CharField(max_length=SOURCE_ID_MAX_LENGTH, unique=True)
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="source_records"
     )

@@ -171,19 +171,17 @@ def _deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
     linked = {}
     for part in chunks(deleted, CHUNK):
         linked.update(sources.records_by_identifier(part))
-    found = []
-    for identifier, (pk, title) in linked.items():
-        found.append(
-            ImportIssue(
-                deleted[identifier],
-                "",
-                f"Record #{pk}, “{title}”, came from {identifier} in an earlier "
-                "harvest, and the source has deleted it: withdraw it here too if "
-                "it should go.",
-                Severity.WARNING,
-            )
+    return [
+        ImportIssue(
+            deleted[identifier],
+            "",
+            f"Record #{pk}, “{title}”, came from {identifier} in an earlier "
+            "harvest, and the source has deleted it: withdraw it here too if "
+            "it should go.",
+            Severity.WARNING,
         )
-    return sorted(found, key=lambda issue: issue.row)
+        for identifier, (pk, title) in linked.items()
+    ]
 
 
 def _finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
