@@ -92,8 +92,13 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def _slug_filter(model, label: str, **kwargs) -> SlugChoiceFilter:
+    def choices(request):
+        return model.objects.all()
+
     return SlugChoiceFilter(
-        queryset=model.objects.all(),
+        # A function, not a queryset: a FilterSet deep-copies its filters
+        # for every request, and copying a queryset copies its whole query.
+        queryset=choices,
         to_field_name="slug",
         label=label,
         error_messages={"invalid_choice": f"There is no {label.lower()} “%(value)s”."},
@@ -158,6 +163,15 @@ class PublicationFilter(django_filters.FilterSet):
         if value == TITLE:
             return queryset.order_by("title", "id")
         return queryset.order_by("-date_sort", "-id")
+
+    def get_form_class(self):
+        """The form class, built once per FilterSet class rather than once
+        per request: it is the same every time, and each form copies the
+        class's fields when it is made."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     def valid_data(self) -> dict:
         """The cleaned values of the fields that validated; the others are
