@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 from django.views import defaults
 
@@ -174,3 +174,23 @@ def test_home_offers_every_browse_axis_and_search(client):
         "/authors/",
     ]
     assert tree.find(".//form[@role='search']").get("action") == "/search/"
+
+
+def test_frame_links_follow_the_script_prefix_of_each_request(client):
+    """The header's, search form's and feeds' URLs are reversed once and
+    remembered; a site served under a path prefix must still get its own.
+    The WSGI handler sets each request's prefix from SCRIPT_NAME, as here
+    (the test client leaves it as it finds it)."""
+    try:
+        for prefix in ("", "/library", ""):
+            set_script_prefix(f"{prefix}/")
+            tree = parse_valid_html(client.get(HOME).content)
+
+            assert tree.find(".//p[@class='site-name']/a").get("href") == f"{prefix}/"
+            feeds = [a.get("href") for a in tree.iterfind(".//link[@rel='alternate']")]
+            assert feeds
+            assert all(href.startswith(f"{prefix}/feeds/") for href in feeds)
+            search = tree.find(".//form[@role='search']").get("action")
+            assert search == f"{prefix}/search/"
+    finally:
+        set_script_prefix("/")

@@ -69,10 +69,10 @@ def query_url(path: str, params: QueryDict, **changes) -> str:
 def _url_maker(path: str, params: QueryDict, *names: str):
     """A fast `query_url` for many values of the same parameters: the rest
     of the query string is encoded once."""
-    query = params.copy()
-    for name in ("page", *names):
-        query.pop(name, None)
-    base = query.urlencode()
+    dropped = {"page", *names}
+    base = urlencode(
+        [(k, v) for k, values in params.lists() if k not in dropped for v in values]
+    )
     prefix = f"{path}?{base}&" if base else f"{path}?"
 
     def url(**values) -> str:

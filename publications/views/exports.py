@@ -2,6 +2,7 @@
 and whole results (/publications/export.bib ...), streamed."""
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import path
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from ..citation import permanent_url
 from ..exports import EXPORT_FORMATS
+from ..fixed_urls import fixed_url
 from ..models import Publication
 
 
@@ -62,12 +64,28 @@ RESULT_FORMATS = [
 ]
 
 
-def result_export_links(route_prefix: str) -> list[tuple]:
-    """(export format, route name) for a page's "Export citations" links."""
-    return [
-        (EXPORT_FORMATS[key], f"publications:{route_prefix}_{key.replace('-', '_')}")
-        for key, _suffix in RESULT_FORMATS
-    ]
+@dataclass(frozen=True)
+class ExportLink:
+    url: str
+    media_type: str  # without its charset: the type a link announces
+    label: str
+
+
+def result_export_links(route_prefix: str, query: str = "") -> list[ExportLink]:
+    """A page's "Export citations" links, each carrying the page's query
+    string (its search and filters) when it has one."""
+    links = []
+    for key, _suffix in RESULT_FORMATS:
+        export = EXPORT_FORMATS[key]
+        url = fixed_url(f"publications:{route_prefix}_{key.replace('-', '_')}")
+        links.append(
+            ExportLink(
+                f"{url}?{query}" if query else url,
+                export.media_type.split(";")[0],
+                export.label,
+            )
+        )
+    return links
 
 
 def result_export_paths(route: str, view, route_prefix: str) -> list:

@@ -126,7 +126,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "capped": result.total > MAX_RESULTS,
             "max_results": MAX_RESULTS,
-            "exports": result_export_links("search_export"),
+            "exports": result_export_links("search_export", request.GET.urlencode()),
             "sort": sort,
             "filterset": filterset,
             "active": active,
