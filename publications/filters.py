@@ -71,20 +71,35 @@ def _descendants(model, node) -> list[int]:
     return sorted(found)
 
 
-class SlugChoiceField(forms.ModelChoiceField):
-    """A choice by slug that checks the text looks like a slug before asking
-    the database (NUL bytes and 10,000-character values never reach SQL)."""
+class SlugChoiceField(forms.Field):
+    """A record of `queryset` named by its slug. The text must look like a
+    slug before the database is asked (NUL bytes and 10,000-character values
+    never reach SQL).
+
+    A plain field rather than a ModelChoiceField: nothing lists these
+    choices, and every form a request makes would clone a ModelChoiceField's
+    queryset."""
+
+    default_error_messages = {"invalid_choice": "There is no “%(value)s”."}
+
+    def __init__(self, *, queryset, to_field_name: str = "slug", **kwargs):
+        for unused in ("empty_label", "null_label", "null_value"):
+            kwargs.pop(unused, None)  # what django-filter gives choice fields
+        super().__init__(**kwargs)
+        self.queryset, self.to_field_name = queryset, to_field_name
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if not isinstance(value, str) or not SLUG.fullmatch(value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": str(value)[:80]},
-            )
-        return super().to_python(value)
+        if isinstance(value, str) and SLUG.fullmatch(value):
+            found = self.queryset.filter(**{self.to_field_name: value}).first()
+            if found is not None:
+                return found
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": str(value)[:80]},
+        )
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
