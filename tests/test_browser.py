@@ -14,7 +14,7 @@ from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 from publications.demo.seed import seed_record_load
-from tests.factories import DepartmentFactory, PublicationFactory
+from tests.factories import DepartmentFactory, PersonFactory, PublicationFactory
 
 CHROMIUM = (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PAGES = ["home", "listing", "record", "search"]
+PAGES = ["home", "listing", "record", "search", "search on authors"]
 PHONE_WIDTH = 375
 # WCAG 2.2 AA (target-size among them) and axe's best practices (landmarks,
 # heading order, skip link).
@@ -76,11 +76,17 @@ def pages(django_db_serialized_rollback, transactional_db, live_server):
     departments = DepartmentFactory.create_batch(2)
     for year in (2019, 2020, 2021):
         PublicationFactory(pub_year=year, authors=3, departments=departments)
+    horne = PersonFactory(given_names="Annacarin", family_name="Horne")
+    PublicationFactory(
+        title="Treatment outcomes", authors=[horne, *PersonFactory.create_batch(2)]
+    )
     # Search reads its index, which fills at commit.
     call_command("rebuild_search_index", verbosity=0)
     return {
         "home": f"{live_server.url}/",
         "search": f"{live_server.url}/search/?q=study",
+        # Hits that say which author (one) and keyword (the seed's) matched.
+        "search on authors": f"{live_server.url}/search/?q=horne+or+hemophagocytic",
         "listing": f"{live_server.url}/publications/",
         "record": f"{live_server.url}{seed.get_absolute_url()}",
     }
@@ -191,3 +197,18 @@ def test_first_tab_focuses_the_visible_skip_link(pages, open_page, name):
     page.keyboard.press("Enter")
 
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_search_hits_show_the_author_and_keyword_they_matched_on(pages, open_page):
+    page, _, problems = open_page(pages["search on authors"], width=PHONE_WIDTH)
+
+    reasons = page.locator(".entry-matched").all_inner_texts()
+
+    assert sorted(" ".join(text.split()) for text in reasons) == [
+        "Matched author: Horne A",
+        "Matched keyword: Lymphohistiocytosis, Hemophagocytic",
+    ]
+    # The matched word is marked.
+    marked = page.locator(".entry-matched mark").all_inner_texts()
+    assert sorted(marked) == ["Hemophagocytic", "Horne"]
+    assert problems == []

@@ -215,6 +215,88 @@ def test_excerpts_escape_the_record_and_mark_only_the_term(client, committed):
     assert "<mark>" not in hit.title_html.replace("<mark>zebrafish</mark>", "")
 
 
+def reasons_of(response) -> dict[str, tuple]:
+    """{title: (matched authors, matched keywords)} as the hits carry them."""
+    return {
+        entry.title: (
+            tuple(hit.reasons.authors) if hit.reasons else (),
+            tuple(hit.reasons.keywords) if hit.reasons else (),
+        )
+        for hit, entry in response.context["page_obj"]
+    }
+
+
+def test_a_hit_says_which_authors_and_keywords_it_matched_on(client, committed):
+    horne = PersonFactory(given_names="Annacarin", family_name="Horne")
+    henter = PersonFactory(given_names="Jan-Inge", family_name="Henter")
+    with committed():
+        record = PublicationFactory(
+            title="Treatment protocols in children", authors=[henter, horne]
+        )
+        record.keywords.set(
+            [
+                KeywordFactory(term="Lymphohistiocytosis, Hemophagocytic"),
+                KeywordFactory(term="Child"),
+            ]
+        )
+        PublicationFactory(title="Horne and the history of treatment", authors=2)
+
+    by_family = reasons_of(search(client, q="horne"))
+    by_given = reasons_of(search(client, q="jan-inge"))
+    by_keyword = reasons_of(search(client, q="lymphohistiocytosis"))
+    both = reasons_of(search(client, q="henter or hemophagocytic"))
+
+    assert by_family == {
+        "Treatment protocols in children": (("<mark>Horne</mark> A",), ()),
+        # Found by its title alone: nothing more to say.
+        "Horne and the history of treatment": ((), ()),
+    }
+    # The printed name holds only initials: the full name says what matched.
+    ((authors, keywords),) = by_given.values()
+    assert len(authors) == 1 and authors[0].startswith("Henter J (")
+    assert "<mark>" in authors[0] and keywords == ()
+    assert by_keyword == {
+        "Treatment protocols in children": (
+            (),
+            ("<mark>Lymphohistiocytosis</mark>, Hemophagocytic",),
+        )
+    }
+    assert both == {
+        "Treatment protocols in children": (
+            ("<mark>Henter</mark> J",),
+            ("Lymphohistiocytosis, <mark>Hemophagocytic</mark>",),
+        )
+    }
+    page = search(client, q="horne").content.decode()
+    assert "Matched author: <mark>Horne</mark> A" in page
+
+
+def test_matched_keywords_follow_the_index_stemming_and_are_escaped(client, committed):
+    with committed():
+        record = PublicationFactory(title="A review")
+        record.keywords.set([KeywordFactory(term="Tumours <b>& cells</b>")])
+
+    ((_, keywords),) = reasons_of(search(client, q="tumour")).values()
+
+    assert keywords == ("<mark>Tumours</mark> &lt;b&gt;&amp; cells&lt;/b&gt;",)
+
+
+def test_a_hit_lists_five_matched_authors_and_counts_the_rest(client, committed):
+    people = [
+        PersonFactory(given_names=f"Given{n}", family_name="Nakamura") for n in range(7)
+    ]
+    with committed():
+        PublicationFactory(title="A consortium paper", authors=people)
+
+    response = search(client, q="nakamura")
+
+    ((hit, _),) = response.context["page_obj"]
+    assert len(hit.reasons.authors) == 5
+    assert hit.reasons.more_authors == 2
+    assert "Matched authors:" in response.content.decode()
+    assert "; and 2 more" in response.content.decode()
+
+
 def test_the_query_is_escaped_where_the_page_repeats_it(client, committed):
     response = search(client, q='<img src=x onerror=alert(1)> "')
 

@@ -51,12 +51,37 @@ class SearchFilters:
     year_to: int | None = None
 
 
+# Matched authors or keywords shown per hit, at most.
+MAX_REASONS = 5
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """Why a hit matched besides its title and abstract: its authors and
+    keywords that hold a word of the query (any one of them), highlighted
+    and escaped, in the record's order; and how many more there were."""
+
+    authors: tuple[SafeString, ...] = ()
+    keywords: tuple[SafeString, ...] = ()
+    more_authors: int = 0
+    more_keywords: int = 0
+
+    @property
+    def author_total(self) -> int:
+        return len(self.authors) + self.more_authors
+
+    @property
+    def keyword_total(self) -> int:
+        return len(self.keywords) + self.more_keywords
+
+
 @dataclass(frozen=True)
 class Hit:
     publication_id: int
     title_html: SafeString | None = None  # the title with <mark>, escaped
     snippet_html: SafeString | None = None  # an abstract excerpt, escaped
     url: str | None = None  # the record page, set by the view for the page shown
+    reasons: Reasons | None = None  # only when authors or keywords matched
 
 
 @dataclass
@@ -125,6 +150,34 @@ def highlighted(text: str | None) -> SafeString | None:
     return mark_safe(  # noqa: S308 - escaped above; only our tags are added
         escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     )
+
+
+def author_reason(printed: str, full: str) -> str:
+    """An author as a reason, with highlight sentinels: the name as printed
+    when the match is there, else with the full name after it ("Henter JI
+    (Jan-Inge Henter)", the given name being what matched)."""
+    if MARK_START in printed or not full:
+        return printed
+    return f"{printed} ({full})" if printed else full
+
+
+def reasons_by_hit(rows) -> dict[int, Reasons]:
+    """Reasons per record from the engines' rows (record id, "author" or
+    "keyword", highlighted text), in the record's order of each."""
+    found: dict[int, dict[str, list[SafeString]]] = {}
+    for pk, kind, text in rows:
+        found.setdefault(pk, {"author": [], "keyword": []})[kind].append(
+            highlighted(text)
+        )
+    return {
+        pk: Reasons(
+            tuple(lists["author"][:MAX_REASONS]),
+            tuple(lists["keyword"][:MAX_REASONS]),
+            max(0, len(lists["author"]) - MAX_REASONS),
+            max(0, len(lists["keyword"]) - MAX_REASONS),
+        )
+        for pk, lists in found.items()
+    }
 
 
 def facet_counts(rows) -> tuple[int, dict[str, list[tuple]]]:

@@ -23,7 +23,9 @@ One search page costs a fixed number of statements, whatever it finds:
    RANK_POOL candidates (title matches first, newest first; from the sample
    when the total is estimated) is ranked, since ranking reads each
    candidate's whole vector.
-4. Only when nothing is found: "did you mean" from the word table (trigram
+4. With words and hits: the hits' authors and keywords that hold any of
+   the words, highlighted (why each hit matched, beyond its title).
+5. Only when nothing is found: "did you mean" from the word table (trigram
    distance), offered when the corrected query finds records.
 """
 
@@ -34,6 +36,7 @@ One search page costs a fixed number of statements, whatever it finds:
 import hashlib
 from collections.abc import Iterable
 from contextlib import nullcontext
+from dataclasses import replace
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -54,8 +57,10 @@ from .base import (
     SearchBackend,
     SearchFilters,
     SearchPage,
+    author_reason,
     facet_counts,
     highlighted,
+    reasons_by_hit,
 )
 from .document import WEIGHTS
 from .postgres_sql import (
@@ -122,6 +127,32 @@ SELECT facet, value, n FROM (
     FROM lists WHERE value IS NOT NULL
 ) AS ranked
 WHERE facet <> 'keyword' OR r <= {TOP_KEYWORDS}
+"""
+
+# The hits' authors and keywords that hold any word of the query (reasons):
+# each tested as the index reads it, and highlighted. An author's printed
+# name ("Henter JI") may not hold the word a reader typed ("Jan-Inge"), so
+# the full name comes too.
+_NAME = "concat_ws(' ', pe.given_names, pe.family_name)"
+_REASONS = f"""
+WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('{CONFIG}', %(any)s) AS q)
+SELECT a.publication_id, 'author', a.position,
+       ts_headline('{CONFIG}', {for_headline(no_sentinels("a.name_as_printed"))},
+                   q.q, %(options)s),
+       ts_headline('{CONFIG}', {for_headline(no_sentinels(_NAME))}, q.q, %(options)s)
+FROM q, publications_authorship a
+JOIN publications_person pe ON pe.id = a.person_id
+WHERE a.publication_id = ANY(%(ids)s)
+  AND to_tsvector('{CONFIG}', concat_ws(' ', a.name_as_printed, {_NAME})) @@ q.q
+UNION ALL
+SELECT pk.publication_id, 'keyword', 0,
+       ts_headline('{CONFIG}', {for_headline(no_sentinels("k.term"))}, q.q,
+                   %(options)s),
+       NULL
+FROM q, publications_publication_keywords pk
+JOIN publications_keyword k ON k.id = pk.keyword_id
+WHERE pk.publication_id = ANY(%(ids)s) AND to_tsvector('{CONFIG}', k.term) @@ q.q
+ORDER BY 1, 2, 3, 4
 """
 
 # What counts.Keys reads from an index row.
@@ -219,6 +250,8 @@ class PostgresBackend(SearchBackend):
                     total,
                     estimated,
                 )
+            if hits:
+                hits = self._with_reasons(cursor, hits, parsed)
             suggestion = None
             if not total and parsed:
                 suggestion = self._suggestion(cursor, parsed, filters)
@@ -306,6 +339,24 @@ class PostgresBackend(SearchBackend):
             Hit(pk, highlighted(title), highlighted(abstract) if abstract else None)
             for pk, title, abstract in cursor.fetchall()
         ]
+
+    def _with_reasons(self, cursor, hits: list[Hit], parsed: ParsedQuery):
+        """The hits, each with the authors and keywords it matched on."""
+        if not parsed:
+            return hits
+        cursor.execute(
+            _REASONS,
+            {
+                "any": parsed.any_word().to_websearch(),
+                "ids": [hit.publication_id for hit in hits],
+                "options": TITLE_OPTIONS,
+            },
+        )
+        reasons = reasons_by_hit(
+            (pk, kind, author_reason(printed, full) if kind == "author" else printed)
+            for pk, kind, _position, printed, full in cursor.fetchall()
+        )
+        return [replace(hit, reasons=reasons.get(hit.publication_id)) for hit in hits]
 
     def _suggestion(self, cursor, parsed: ParsedQuery, filters) -> str | None:
         """The query with each unknown word replaced by the nearest indexed

@@ -93,6 +93,11 @@ class ParsedQuery:
                         seen.setdefault(word, None)
         return list(seen)
 
+    def any_word(self) -> "ParsedQuery":
+        """A query that finds any one of the words to find: what marks the
+        authors and keywords a hit matched on."""
+        return ParsedQuery(tuple((Item((word,)),) for word in self.words))
+
     def to_websearch(self) -> str:
         """The query again in websearch_to_tsquery syntax, with only words the
         parser accepted (PostgreSQL reads any text safely; this keeps both

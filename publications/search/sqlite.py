@@ -14,6 +14,7 @@ quoted string), so no input is FTS5 syntax. SQLite serves small collections
 import json
 from collections.abc import Iterable
 from contextlib import nullcontext
+from dataclasses import replace
 
 from django.db import connection, transaction
 
@@ -31,11 +32,14 @@ from .base import (
     ProgressFactory,
     SearchBackend,
     SearchPage,
+    author_reason,
     facet_counts,
     highlighted,
+    reasons_by_hit,
 )
-from .document import PARTS, WEIGHTS, documents_for
-from .query import parse_query
+from .document import PARTS, WEIGHTS, clean_text, documents_for
+from .query import ParsedQuery, parse_query
+from .sqlite_marks import marked
 
 FTS = "publications_search_fts"
 KEYS = "publications_search"
@@ -114,7 +118,53 @@ class SQLiteBackend(SearchBackend):
                 hits = self._page(
                     cursor, match, condition, params, sort, offset, per_page
                 )
+        if hits and parsed:
+            hits = self._with_reasons(hits, parsed)
         return SearchPage(hits, total, False, facets)
+
+    def _with_reasons(self, hits: list[Hit], parsed: ParsedQuery) -> list[Hit]:
+        """The hits, each with the authors and keywords it matched on: read
+        in one query, tested against the query by the index's rules."""
+        ids = [hit.publication_id for hit in hits]
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT a.publication_id, 'author', a.position, a.name_as_printed,
+                       trim(pe.given_names || ' ' || pe.family_name)
+                FROM publications_authorship a
+                JOIN publications_person pe ON pe.id = a.person_id
+                WHERE a.publication_id IN ({placeholders})
+                UNION ALL
+                SELECT pk.publication_id, 'keyword', 0, k.term, NULL
+                FROM publications_publication_keywords pk
+                JOIN publications_keyword k ON k.id = pk.keyword_id
+                WHERE pk.publication_id IN ({placeholders})
+                ORDER BY 1, 2, 3, 4""",
+                [*ids, *ids],
+            )
+            rows = cursor.fetchall()
+        # Each row's printed text and full name, in one list to test.
+        texts = [clean_text(text) for row in rows for text in (row[3], row[4])]
+        marks = marked(texts, parsed.any_word().to_fts5())
+        found = []
+        for n, (pk, kind, _position, printed, full) in enumerate(rows):
+            printed_mark, full_mark = marks.get(2 * n), marks.get(2 * n + 1)
+            if kind == "keyword" and printed_mark:
+                found.append((pk, kind, printed_mark))
+            elif kind == "author" and (printed_mark or full_mark):
+                found.append(
+                    (
+                        pk,
+                        kind,
+                        author_reason(
+                            printed_mark or clean_text(printed),
+                            full_mark or clean_text(full),
+                        ),
+                    )
+                )
+        reasons = reasons_by_hit(found)
+        return [replace(hit, reasons=reasons.get(hit.publication_id)) for hit in hits]
 
     def _summary(self, cursor, condition, params):
         if condition == "1":  # the whole collection: kept counted (counts.py)
