@@ -28,6 +28,11 @@ would otherwise prepare a statement run five times over and PostgreSQL reuse
 its plan, which no page request can do (each sends its statements once).
 That figure, with plans cached, is printed beside it for reference.
 
+The page before a search lists every record, newest first, with the whole
+collection's facets: a browse listing, held to the browse pages' budget (a
+median under 50 ms) rather than to a ratio over its SQL, which is two reads
+of kept counts and ids.
+
 The targets at 10^6 records: p95 under 300 ms, and within 2x of the bare SQL.
 """
 
@@ -37,7 +42,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,6 +56,7 @@ from bench.common import (  # noqa: E402 - after the path is set
 
 P95_BUDGET_MS = 300
 SQL_RATIO_BUDGET = 2.0
+BROWSE_MEDIAN_BUDGET_MS = 50  # the page before a search
 
 
 def arguments() -> argparse.Namespace:
@@ -298,7 +304,10 @@ def main() -> None:
         flags = []
         if page["p95_ms"] > P95_BUDGET_MS:
             flags.append(f"p95 over {P95_BUDGET_MS} ms")
-        if ratio > SQL_RATIO_BUDGET:
+        if "q" not in parse_qs(urlsplit(figures["url"]).query):
+            if page["median_ms"] > BROWSE_MEDIAN_BUDGET_MS:
+                flags.append(f"median over {BROWSE_MEDIAN_BUDGET_MS} ms")
+        elif ratio > SQL_RATIO_BUDGET:
             flags.append(f"over {SQL_RATIO_BUDGET:g}x SQL")
         if page["statuses"] != [200]:
             flags.append(f"status {page['statuses']}")
