@@ -281,6 +281,22 @@ def test_matched_keywords_follow_the_index_stemming_and_are_escaped(client, comm
     assert keywords == ("<mark>Tumours</mark> &lt;b&gt;&amp; cells&lt;/b&gt;",)
 
 
+def test_matched_keywords_are_listed_by_term(client, committed):
+    with committed():
+        record = PublicationFactory(title="A review")
+        record.keywords.set(
+            [
+                KeywordFactory(term="Zebrafish models"),
+                KeywordFactory(term="Animals"),
+                KeywordFactory(term="Zebrafish"),
+            ]
+        )
+
+    ((_, keywords),) = reasons_of(search(client, q="zebrafish")).values()
+
+    assert keywords == ("<mark>Zebrafish</mark>", "<mark>Zebrafish</mark> models")
+
+
 def test_a_hit_lists_five_matched_authors_and_counts_the_rest(client, committed):
     people = [
         PersonFactory(given_names=f"Given{n}", family_name="Nakamura") for n in range(7)

@@ -59,7 +59,8 @@ MAX_REASONS = 5
 class Reasons:
     """Why a hit matched besides its title and abstract: its authors and
     keywords that hold a word of the query (any one of them), highlighted
-    and escaped, in the record's order; and how many more there were."""
+    and escaped: authors in the record's order, keywords by term; and how
+    many more there were."""
 
     authors: tuple[SafeString, ...] = ()
     keywords: tuple[SafeString, ...] = ()
@@ -163,7 +164,7 @@ def author_reason(printed: str, full: str) -> str:
 
 def reasons_by_hit(rows) -> dict[int, Reasons]:
     """Reasons per record from the engines' rows (record id, "author" or
-    "keyword", highlighted text), in the record's order of each."""
+    "keyword", highlighted text), in the order shown."""
     found: dict[int, dict[str, list[SafeString]]] = {}
     for pk, kind, text in rows:
         found.setdefault(pk, {"author": [], "keyword": []})[kind].append(

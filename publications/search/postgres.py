@@ -145,14 +145,15 @@ JOIN publications_person pe ON pe.id = a.person_id
 WHERE a.publication_id = ANY(%(ids)s)
   AND to_tsvector('{CONFIG}', concat_ws(' ', a.name_as_printed, {_NAME})) @@ q.q
 UNION ALL
-SELECT pk.publication_id, 'keyword', 0,
+SELECT pk.publication_id, 'keyword',
+       row_number() OVER (PARTITION BY pk.publication_id ORDER BY k.term),
        ts_headline('{CONFIG}', {for_headline(no_sentinels("k.term"))}, q.q,
                    %(options)s),
        NULL
 FROM q, publications_publication_keywords pk
 JOIN publications_keyword k ON k.id = pk.keyword_id
 WHERE pk.publication_id = ANY(%(ids)s) AND to_tsvector('{CONFIG}', k.term) @@ q.q
-ORDER BY 1, 2, 3, 4
+ORDER BY 1, 2, 3
 """
 
 # What counts.Keys reads from an index row.
