@@ -281,6 +281,15 @@ def test_matched_keywords_follow_the_index_stemming_and_are_escaped(client, comm
     assert keywords == ("<mark>Tumours</mark> &lt;b&gt;&amp; cells&lt;/b&gt;",)
 
 
+def test_a_dash_inside_a_phrase_marks_no_author_that_lacks_the_word(client, committed):
+    with committed():
+        PublicationFactory(title="Treatment protocols", authors=2)
+
+    response = search(client, q='"treatment -protocols"')
+
+    assert reasons_of(response) == {"Treatment protocols": ((), ())}
+
+
 def test_matched_keywords_are_listed_by_term(client, committed):
     with committed():
         record = PublicationFactory(title="A review")

@@ -95,8 +95,10 @@ class ParsedQuery:
 
     def any_word(self) -> "ParsedQuery":
         """A query that finds any one of the words to find: what marks the
-        authors and keywords a hit matched on."""
-        return ParsedQuery(tuple((Item((word,)),) for word in self.words))
+        authors and keywords a hit matched on. A phrase's word may begin
+        with "-", which alone would read as an exclusion: it goes without."""
+        words = dict.fromkeys(word.lstrip("-") for word in self.words)
+        return ParsedQuery(tuple((Item((word,)),) for word in words if word))
 
     def to_websearch(self) -> str:
         """The query again in websearch_to_tsquery syntax, with only words the
