@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from publications.search.query import MAX_QUERY_LENGTH
-from tests.factories import DepartmentFactory, PublicationFactory
+from tests.factories import DepartmentFactory, KeywordFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,11 @@ SEARCH = "/search/"
 def records(django_capture_on_commit_callbacks):
     department = DepartmentFactory(name="Cardiology", slug="cardiology")
     with django_capture_on_commit_callbacks(execute=True):
-        PublicationFactory(title="Heart failure outcomes", departments=[department])
+        record = PublicationFactory(
+            title="Heart failure outcomes", departments=[department], authors=2
+        )
+        # Hits with authors and keywords: their matches are marked too.
+        record.keywords.set([KeywordFactory(term="Heart Failure")])
         PublicationFactory(title="Heart valve surgery", pub_year=2015)
 
 
@@ -129,7 +133,9 @@ PARAMETER_NAMES = st.sampled_from(
 NASTY_TEXT = st.one_of(
     st.text(max_size=60),
     st.text(alphabet='"-()*:^{}+ORAND \x00', max_size=30),
-    st.sampled_from(["", "0", "-1", "2013", "9" * 30, "heart", "cardiology"]),
+    st.sampled_from(
+        ["", "0", "-1", "2013", "9" * 30, "heart", "cardiology", '"heart -failure"']
+    ),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
 )
 
