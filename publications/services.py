@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import search
+from .importers.base import FULL_TEXT_LABEL
 from .models import (
     Authorship,
     Department,
@@ -699,11 +700,13 @@ def publication_links_save(
     departments: Sequence[Department] | None = None,
     subjects: Iterable[Subject] | None = None,
     keywords: Iterable[Keyword] | None = None,
+    full_text: str | None = None,
     user=None,
 ) -> None:
     """Replace a record's departments (in the order given), subjects or
-    keywords; None leaves that list as it is. Call publication_save after,
-    so its history row shows the new lists and the record is reindexed."""
+    keywords, or the URL of its "Full text" link ("" removes the link);
+    None leaves each as it is. Call publication_save after, so its history
+    row shows the new lists and the record is reindexed."""
     if departments is not None:
         for link in publication.department_links.all():
             _attach_user(link, user)
@@ -718,5 +721,32 @@ def publication_links_save(
         publication.subjects.set(list(subjects))
     if keywords is not None:
         publication.keywords.set(list(keywords))
+    if full_text is not None:
+        _full_text_link_save(publication, full_text, user)
     _counts_changed()
     _records_changed([publication.pk])
+
+
+def _full_text_link_save(publication: Publication, url: str, user) -> None:
+    """The record's first "Full text" link points at `url`, or goes when it
+    is ""; a record without one gets one, last in its list."""
+    links = list(publication.related_links.order_by("position", "pk"))
+    existing = next((link for link in links if link.label == FULL_TEXT_LABEL), None)
+    if existing is not None and not url:
+        _attach_user(existing, user)
+        existing.delete()
+    elif existing is not None:
+        existing.url = url
+        existing.full_clean()
+        _attach_user(existing, user)
+        existing.save()
+    elif url:
+        link = RelatedLink(
+            publication=publication,
+            label=FULL_TEXT_LABEL,
+            url=url,
+            position=max((link.position for link in links), default=0) + 1,
+        )
+        link.full_clean()
+        _attach_user(link, user)
+        link.save()

@@ -288,3 +288,110 @@ def test_a_record_without_a_printed_citation_reads_back_unchanged(
     [row] = latest_batch().rows.all()
     assert row.diff == {}
     assert row.action == ImportRow.Action.SKIP
+
+
+def edited_cells(data: bytes, record: Publication, cells: dict[str, str | None]):
+    for column, value in cells.items():
+        data = edited(data, record, column, value)
+    return data
+
+
+@pytest.mark.django_db
+def test_emptied_cells_clear_those_fields_of_that_record(admin_client, catalogue):
+    target = catalogue[1]
+    assert target.volume and target.keywords.count() == 2
+    data = edited_cells(
+        export(admin_client, XLSX, catalogue), target, {"volnum": None, "keywords": ""}
+    )
+
+    upload(admin_client, "cleared.xlsx", data, source="bulk_edit")
+    batch = latest_batch()
+
+    changed = batch.rows.get(match=target)
+    assert changed.diff == {
+        "volume": {"old": target.volume, "new": ""},
+        "keywords": {
+            "old": ["Lymphohistiocytosis, Hemophagocytic", "ferritin"],
+            "new": [],
+        },
+    }
+    assert [r.diff for r in batch.rows.exclude(pk=changed.pk)] == [{}, {}]
+
+    choose(admin_client, batch, {}, apply=True)
+    target.refresh_from_db()
+    assert target.volume == ""
+    assert list(target.keywords.all()) == []
+    assert catalogue[0].keywords.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_blank_cell_of_a_sheet_from_elsewhere_clears_nothing(admin_client, catalogue):
+    """Without the id column the rows are new data matched by DOI: a blank
+    means the source has no value, not that the record should lose one."""
+    target = catalogue[0]
+    data = edited_cells(
+        export(admin_client, XLSX, [target]), target, {"volnum": None, "id": None}
+    )
+
+    upload(admin_client, "elsewhere.xlsx", data, source="file")
+
+    [changed] = latest_batch().rows.all()
+    assert changed.match_id == target.pk
+    assert "volume" not in changed.diff
+
+
+@pytest.mark.django_db
+def test_the_full_text_link_is_added_changed_and_removed(admin_client, catalogue):
+    target = catalogue[2]
+
+    def round_trip(url):
+        data = edited(export(admin_client, XLSX, [target]), target, "fulltext_url", url)
+        upload(admin_client, "links.xlsx", data, source="bulk_edit")
+        batch = latest_batch()
+        choose(admin_client, batch, {}, apply=True)
+        [applied] = batch.rows.all()
+        return applied.diff, [
+            (link.label, link.url) for link in target.related_links.all()
+        ]
+
+    assert round_trip("https://example.org/a.pdf") == (
+        {"full_text": {"old": "", "new": "https://example.org/a.pdf"}},
+        [("Full text", "https://example.org/a.pdf")],
+    )
+    assert round_trip("https://example.org/b.pdf") == (
+        {
+            "full_text": {
+                "old": "https://example.org/a.pdf",
+                "new": "https://example.org/b.pdf",
+            }
+        },
+        [("Full text", "https://example.org/b.pdf")],
+    )
+    assert round_trip(None) == (
+        {"full_text": {"old": "https://example.org/b.pdf", "new": ""}},
+        [],
+    )
+
+
+@pytest.mark.django_db
+def test_columns_this_repository_does_not_keep_are_reported_not_lost_silently(
+    admin_client, catalogue
+):
+    target = catalogue[0]
+    data = edited_cells(
+        export(admin_client, XLSX, [target]),
+        target,
+        {"embargo_date": "2030-01-01", "comments": "Check the pages."},
+    )
+
+    upload(admin_client, "extra.xlsx", data, source="bulk_edit")
+
+    [planned] = latest_batch().rows.all()
+    assert [(i["field"], i["message"]) for i in planned.issues] == [
+        (
+            "embargo_date",
+            "This repository keeps no embargo date: the value was not applied.",
+        ),
+        ("comments", "This repository keeps no comments: the value was not applied."),
+    ]
+    assert planned.diff == {}

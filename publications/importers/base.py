@@ -97,6 +97,11 @@ class NormalisedKeyword:
     identifier: str = ""  # e.g. the MeSH descriptor UI D051359
 
 
+# The label of the related link a record's full-text URL becomes (a
+# spreadsheet's fulltext_url, Dublin Core's full-text identifier).
+FULL_TEXT_LABEL = "Full text"
+
+
 @dataclass(frozen=True, kw_only=True)
 class NormalisedLink:
     label: str
@@ -143,6 +148,10 @@ class NormalisedRecord:
     # This repository's own record id, from a bulk-edit spreadsheet exported
     # here: the record the row updates.
     record_id: int | None = None
+    # The fields such a row empties on purpose (its sheet has the column,
+    # the cell is blank): the update clears them. Named as ingest/diffs.py
+    # names them. Any other source's blank leaves a field as it is.
+    cleared: tuple[str, ...] = ()
     # The record's identifier at its source (an OAI-PMH header identifier),
     # at most SOURCE_ID_MAX_LENGTH long: a later copy with the same one
     # replaces the earlier.

@@ -30,6 +30,7 @@ from publications.formulas import undefuse
 
 from .base import (
     DOCUMENT_TYPES,
+    FULL_TEXT_LABEL,
     ImportIssue,
     NormalisedAuthor,
     NormalisedKeyword,
@@ -189,7 +190,11 @@ def _read_sheet(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[ParsedItem]:
         return
     found = False
     for number, cells in rows:
-        values = {name: cells[i] for name, i in columns.items() if i < len(cells)}
+        # Every column of the header, so a blank cell at a row's end still
+        # counts as the sheet's own blank (a bulk edit clears with it).
+        values = {
+            name: cells[i] if i < len(cells) else None for name, i in columns.items()
+        }
         if any(clean_text(cell_text(value)) for value in values.values()):
             found = True
             yield from read_row(values, number)
@@ -224,7 +229,7 @@ def read_row(values: dict[str, Any], row: int) -> Iterator[ParsedItem]:
     if url := get("fulltext_url"):
         try:
             is_web_url(url)
-            links.append(NormalisedLink(label="Full text", url=url))
+            links.append(NormalisedLink(label=FULL_TEXT_LABEL, url=url))
         except ValidationError:
             log.error("fulltext_url", f"“{url}” is not a web address (http or https).")
     authors = tuple(read_authors(values, log))
@@ -271,9 +276,51 @@ def read_row(values: dict[str, Any], row: int) -> Iterator[ParsedItem]:
         embargo_date=embargo,
         notes=cell_text(values.get("comments")).strip(),
         record_id=record_id,
+        cleared=cleared_fields(values) if record_id is not None else (),
     )
+    if record_id is not None:
+        for column, what in NOT_KEPT.items():
+            if get(column):
+                log.warning(
+                    column,
+                    f"This repository keeps no {what}: the value was not applied.",
+                )
     yield from log.issues
     yield record
+
+
+# A bulk-edit row's blank cell in these columns clears the field (diffs.py
+# names); a blank title, type, date or citation leaves the record's own.
+CLEARABLE = {
+    "abstract": "abstract",
+    "doi": "doi",
+    "pmid": "pmid",
+    "pmcid": "pmcid",
+    "volnum": "volume",
+    "issnum": "issue",
+    "source_publication": "venue",
+    "keywords": "keywords",
+    "disciplines": "subjects",
+    "department": "departments",
+    "fulltext_url": "full_text",
+}
+# Columns of the batch-upload sheet this repository keeps nothing of.
+NOT_KEPT = {
+    "embargo_date": "embargo date",
+    "comments": "comments",
+}
+
+
+def cleared_fields(values: dict[str, Any]) -> tuple[str, ...]:
+    """The fields a bulk-edit row empties: blank cells of columns it has."""
+
+    def blank(column: str) -> bool:
+        return column in values and not clean_text(cell_text(values[column]))
+
+    fields = [field for column, field in CLEARABLE.items() if blank(column)]
+    if blank("fpage") and (blank("lpage") or "lpage" not in values):
+        fields.append("pages")
+    return tuple(fields)
 
 
 def read_record_id(text: str, log: IssueLog) -> int | None:

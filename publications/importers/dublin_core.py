@@ -33,6 +33,7 @@ from publications.dates import PartialDate
 from .base import (
     DEFAULT_DOCUMENT_TYPE,
     DOCUMENT_TYPES,
+    FULL_TEXT_LABEL,
     ImportIssue,
     NormalisedKeyword,
     NormalisedLink,
@@ -278,7 +279,7 @@ def read_identifiers(values: dict, log: IssueLog) -> dict:
                 found[kind] = log.identifier(element_name, value, kind)
         elif kind == "url":
             if FULL_TEXT.search(value):
-                label = "Full text"
+                label = FULL_TEXT_LABEL
             elif not urls:
                 label = f"Record at {urlsplit(value).netloc}"
             else:

@@ -217,6 +217,7 @@ class ChunkApplier:
             departments=resolution.departments if "departments" in changes else None,
             subjects=resolution.subjects if "subjects" in changes else None,
             keywords=resolution.keywords if "keywords" in changes else None,
+            full_text=changes["full_text"]["new"] if "full_text" in changes else None,
             user=self.user,
         )
         publication_save(publication=publication, user=self.user, reason=self.reason)

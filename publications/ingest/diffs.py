@@ -3,11 +3,14 @@ the incoming one, field by field, as display strings.
 
 Only fields the incoming record gives (non-empty) are compared and written:
 a source that lacks a field (a spreadsheet without an abstract column) never
-clears it. Lists compare as lists of display strings: authors ("Family,
-Given") and departments in order, subjects and keywords sorted, each term
-once (they have no order, and a MeSH heading and an author keyword may share
-a term). So a record exported to a spreadsheet and read back unchanged
-has an empty diff.
+clears it. A bulk-edit row is the exception: the fields it empties on purpose
+(NormalisedRecord.cleared) compare as empty, and the update clears them.
+
+Lists compare as lists of display strings: authors ("Family, Given") and
+departments in order, subjects and keywords sorted, each term once (they
+have no order, and a MeSH heading and an author keyword may share a term).
+So a record exported to a spreadsheet and read back unchanged has an empty
+diff.
 """
 
 from collections import defaultdict
@@ -15,7 +18,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from publications.importers import NormalisedRecord
-from publications.models import Authorship, Publication, PublicationDepartment
+from publications.importers.base import FULL_TEXT_LABEL
+from publications.models import (
+    Authorship,
+    Publication,
+    PublicationDepartment,
+    RelatedLink,
+)
 from publications.sanitize import sanitize_abstract
 
 from .resolving import Resolution
@@ -37,7 +46,7 @@ SCALARS = (
     "publisher_url",
 )
 LISTS = ("authors", "departments", "subjects", "keywords")
-FIELDS = SCALARS + LISTS
+FIELDS = (*SCALARS, *LISTS, "full_text")
 
 
 def _person_name(family: str, given: str, suffix: str) -> str:
@@ -46,7 +55,7 @@ def _person_name(family: str, given: str, suffix: str) -> str:
 
 
 def snapshots(publication_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The display values of these records, five queries for the lot."""
+    """The display values of these records, six queries for the lot."""
     ids = sorted(set(publication_ids))
     if not ids:
         return {}
@@ -75,7 +84,14 @@ def snapshots(publication_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
             "departments": [],
             "subjects": [],
             "keywords": [],
+            "full_text": "",
         }
+    for pk, url in (
+        RelatedLink.objects.filter(publication_id__in=ids, label=FULL_TEXT_LABEL)
+        .order_by("publication_id", "-position")
+        .values_list("publication_id", "url")
+    ):
+        found[pk]["full_text"] = url  # the first, when there are several
     for pk, family, given, suffix in (
         Authorship.objects.filter(publication_id__in=ids)
         .order_by("publication_id", "position")
@@ -109,6 +125,11 @@ def snapshots(publication_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     return found
 
 
+def _full_text(record: NormalisedRecord) -> str:
+    links = (link.url for link in record.related_links if link.label == FULL_TEXT_LABEL)
+    return next(links, "")
+
+
 def incoming(record: NormalisedRecord, resolution: Resolution) -> dict[str, Any]:
     """The record's display values for the fields it gives."""
     values = {
@@ -134,8 +155,11 @@ def incoming(record: NormalisedRecord, resolution: Resolution) -> dict[str, Any]
         "departments": [d.name for d in resolution.departments],
         "subjects": sorted({s.name for s in resolution.subjects}),
         "keywords": sorted({k.term for k in resolution.keywords}),
+        "full_text": _full_text(record),
     }
-    return {name: value for name, value in values.items() if value}
+    return {
+        name: value for name, value in values.items() if value or name in record.cleared
+    }
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -62,7 +62,7 @@ def record_from_data(data: dict[str, Any]) -> NormalisedRecord:
                 )
                 for item in values[name]
             )
-    for name in ("subjects", "departments"):
+    for name in ("subjects", "departments", "cleared"):
         if name in values:
             values[name] = tuple(values[name])
     if "publication_date" in values:

@@ -34,6 +34,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from publications.formulas import defuse
+from publications.importers.base import FULL_TEXT_LABEL
 from publications.importers.cleaning import HTML_TAG
 from publications.importers.digital_commons import AUTHOR_PARTS, COLUMNS
 from publications.models import Publication
@@ -87,7 +88,7 @@ def keywords_cell(terms: list[str]) -> str:
 def full_text_url(publication: Publication) -> str:
     # The reader turns `fulltext_url` into a related link labelled so.
     for link in publication.related_links.all():
-        if link.label == "Full text":
+        if link.label == FULL_TEXT_LABEL:
             return link.url
     return ""
 
