@@ -4,6 +4,7 @@ batch_set_actions, batch_apply in both modes, retries."""
 import datetime
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from publications import stats
 from publications.dates import PartialDate
 from publications.importers import NormalisedAuthor, NormalisedKeyword, NormalisedRecord
+from publications.ingest import planning
 from publications.ingest.models import ImportBatch, ImportRow
 from publications.ingest.services import (
     batch_apply,
@@ -458,3 +460,40 @@ def test_unreadable_files_fail_the_plan_with_the_reason(name, message):
     with pytest.raises(ValidationError, match="no complete plan"):
         batch_apply(batch=batch, user=None)
     assert catalogue_size() == before
+
+
+def test_a_slow_source_keeps_the_batch_heartbeat_moving(monkeypatch):
+    """A lookup asks a server per identifier: while records come slowly the
+    batch must not look cut off, though no chunk is full yet."""
+    monkeypatch.setattr(planning, "HEARTBEAT_SECONDS", 0.05)
+    batch = new_batch()
+    beats = []
+
+    def slowly():
+        for n in range(1, 5):
+            time.sleep(0.06)
+            beats.append(ImportBatch.objects.get(pk=batch.pk).heartbeat_at)
+            yield record(n)
+
+    batch_plan(batch=batch, items=slowly())
+
+    assert batch.rows.count() == 4
+    assert len(set(beats)) >= 3  # moved on while the records came
+
+
+def test_a_second_plan_of_a_batch_being_checked_is_refused():
+    batch = planned(record(1))
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.PLANNING, heartbeat_at=timezone.now()
+    )
+
+    with pytest.raises(ValidationError, match="being checked now"):
+        batch_plan(batch=ImportBatch.objects.get(pk=batch.pk), items=[record(2)])
+    assert [r.row_number for r in batch.rows.all()] == [1]
+
+    # Once its heartbeat is old, the first plan was cut off: planning resumes.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    batch_plan(batch=ImportBatch.objects.get(pk=batch.pk), items=[record(2)])
+    assert [r.row_number for r in batch.rows.all()] == [2]

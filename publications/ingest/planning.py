@@ -9,10 +9,12 @@ chunk's worth in a query per kind).
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +39,7 @@ from .rowwrites import rows_insert
 logger = logging.getLogger(__name__)
 
 CHUNK = 1000
+HEARTBEAT_SECONDS = 10  # well inside INGEST_STALE_SECONDS
 # flag_duplicates' words for a record that repeats an earlier row.
 REPEAT = re.compile(r"has the same .+ as row (\d+)")
 Progress = Callable[[int, int | None], object] | None
@@ -55,7 +58,7 @@ def batch_items(batch: ImportBatch, items) -> Iterator:
         # Repeats within a harvest are flagged as in a file, and a record
         # listed again replaces its earlier copy; an issue flagged twice is
         # kept once (input_rows' callers dedupe).
-        yield from flag_duplicates(items)
+        yield from flag_duplicates(_beating(batch, items))
         return
     path = _local_path(batch.file)
     if path and batch.file.size >= settings.INGEST_READ_AHEAD_BYTES:
@@ -64,6 +67,23 @@ def batch_items(batch: ImportBatch, items) -> Iterator:
     parser = get_parser(batch.format)
     with batch.file.open("rb") as stream:
         yield from parser.parse(stream)
+
+
+def _beating(batch: ImportBatch, items: Iterable) -> Iterator:
+    """The items, the batch's heartbeat moved on at least every
+    HEARTBEAT_SECONDS while they come. A harvest or a lookup asks a server
+    for each page or identifier, and a thousand of them can take longer than
+    INGEST_STALE_SECONDS to fill the first chunk: without this the batch
+    would look cut off while it runs, and be offered for a retry."""
+    last = time.monotonic()
+    for item in items:
+        if time.monotonic() - last >= HEARTBEAT_SECONDS:
+            batch.heartbeat_at = timezone.now()
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                heartbeat_at=batch.heartbeat_at
+            )
+            last = time.monotonic()
+        yield item
 
 
 def _local_path(file) -> str | None:
@@ -82,13 +102,22 @@ def plan(
     update_matched: bool = False,
     chunk_size: int = CHUNK,
 ) -> ImportBatch:
+    from .services import batch_is_interrupted
+
     now = timezone.now()
-    batch.status = ImportBatch.Status.PLANNING
-    batch.started_at = batch.heartbeat_at = now
-    batch.finished_at = None
-    batch.progress_done, batch.progress_total = 0, None
-    batch.counts, batch.failure, batch.issues = {}, "", []
     with transaction.atomic():
+        # Under the row's lock: of two plans of one batch (a retry clicked
+        # twice), the second sees the first under way and is refused.
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status == ImportBatch.Status.PLANNING and not batch_is_interrupted(
+            locked
+        ):
+            raise ValidationError("The batch is being checked now.")
+        batch.status = ImportBatch.Status.PLANNING
+        batch.started_at = batch.heartbeat_at = now
+        batch.finished_at = None
+        batch.progress_done, batch.progress_total = 0, None
+        batch.counts, batch.failure, batch.issues = {}, "", []
         batch.rows.all().delete()
         batch.save()
 
