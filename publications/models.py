@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Substr
+from django.db.models.functions import Right, Substr
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -301,6 +301,12 @@ class Publication(BlankIdentifiersAsNull, models.Model):
                 Substr("title_key", 1, TITLE_PREFIX_LENGTH),
                 models.F("pub_year"),
                 name="pub_title_key_idx",
+            ),
+            # ... or ends like it.
+            models.Index(
+                Right("title_key", TITLE_PREFIX_LENGTH),
+                models.F("pub_year"),
+                name="pub_title_key_end_idx",
             ),
         ]
 

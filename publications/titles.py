@@ -9,8 +9,10 @@ and "Meniere".
 import unicodedata
 
 TITLE_KEY_LENGTH = 255  # Publication.title_key's max_length
-# Candidates for a near match share this many leading characters of the key
-# (and the year); an index on the prefix makes that one lookup per chunk.
+# Candidates for a near match share this many leading or trailing characters
+# of the key (and the year): a title retyped with a difference near its
+# start ("The ...", "Paediatric"/"Pediatric") still ends alike. An index on
+# each makes that one lookup per chunk.
 TITLE_PREFIX_LENGTH = 12
 
 
@@ -22,3 +24,7 @@ def title_key(title: str) -> str:
 
 def title_prefix(key: str) -> str:
     return key[:TITLE_PREFIX_LENGTH]
+
+
+def title_suffix(key: str) -> str:
+    return key[-TITLE_PREFIX_LENGTH:]

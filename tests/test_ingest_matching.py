@@ -156,3 +156,24 @@ def test_planning_queries_do_not_grow_with_the_rows_of_a_chunk():
     # subjects, document types, venues).
     assert len(few) <= 30
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("known", "incoming"),
+    [
+        (
+            "Management of sepsis in paediatric intensive care",
+            "The management of sepsis in paediatric intensive care",
+        ),
+        (
+            "Paediatric sepsis: management in intensive care",
+            "Pediatric sepsis: management in intensive care",
+        ),
+    ],
+)
+def test_a_near_title_that_differs_at_its_start_still_matches(known, incoming):
+    target = existing(title=known)
+    (row,) = plan(record(title=incoming))
+    assert row.match_id == target.pk
+    assert row.match_kind == ImportRow.Match.TITLE
+    assert 0.9 <= row.similarity < 1

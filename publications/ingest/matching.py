@@ -5,7 +5,8 @@ harvested from (sources.py), then DOI, then PubMed ID, then title and year.
 A title matches when its key (publications.titles) equals a record's and the
 years are at most one apart (the electronic and the print issue are often
 in different years); it nearly matches when, among records of the same year
-whose key starts the same way, difflib's ratio of the keys is 0.9 or more.
+whose key starts or ends the same way, difflib's ratio of the keys is 0.9 or
+more.
 A record whose DOI or PubMed ID differs from the incoming one's is another
 work, however alike the titles.
 
@@ -17,11 +18,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models.functions import Substr
+from django.db.models import Q
+from django.db.models.functions import Right, Substr
 
 from publications.importers import NormalisedRecord
 from publications.models import Publication
-from publications.titles import TITLE_PREFIX_LENGTH, title_key, title_prefix
+from publications.titles import (
+    TITLE_PREFIX_LENGTH,
+    title_key,
+    title_prefix,
+    title_suffix,
+)
 
 from . import sources
 from .models import ImportRow
@@ -122,22 +129,29 @@ def _title_matches(records: Sequence[NormalisedRecord]) -> dict[int, Match]:
         year = record.publication_date.year
         years.update((year - 1, year, year + 1))
     prefixes = {title_prefix(key) for key in keys.values() if key}
+    suffixes = {title_suffix(key) for key in keys.values() if key}
     if not prefixes:
         return {}
-    candidates = defaultdict(list)
+    by_prefix, by_suffix = defaultdict(set), defaultdict(set)
     rows = (
         Publication.objects.annotate(
-            key_prefix=Substr("title_key", 1, TITLE_PREFIX_LENGTH)
+            key_prefix=Substr("title_key", 1, TITLE_PREFIX_LENGTH),
+            key_suffix=Right("title_key", TITLE_PREFIX_LENGTH),
         )
-        .filter(key_prefix__in=prefixes, pub_year__in=years)
+        .filter(
+            Q(key_prefix__in=prefixes) | Q(key_suffix__in=suffixes),
+            pub_year__in=years,
+        )
         .values_list("pk", "title", "title_key", "pub_year", "doi", "pmid")
     )
     for row in rows:
-        candidates[title_prefix(row[2])].append(row)
+        by_prefix[title_prefix(row[2])].add(row)
+        by_suffix[title_suffix(row[2])].add(row)
     matches = {}
     for record in records:
         key = keys[record.source_row]
-        found = _best(record, key, candidates.get(title_prefix(key), ()))
+        candidates = by_prefix[title_prefix(key)] | by_suffix[title_suffix(key)]
+        found = _best(record, key, candidates)
         if found is not None:
             matches[record.source_row] = found
     return matches
