@@ -173,6 +173,18 @@ def publication_withdraw(*, publication: Publication, note: str, user=None):
     return publication_save(publication=publication, user=user, reason="Withdrawn")
 
 
+@transaction.atomic
+def publication_delete(*, publication: Publication, user=None) -> None:
+    """Delete a record for good (curators withdraw instead). Its search
+    document goes at commit, and with it its share of the counts kept beside
+    the index (trees, years, the author index, totals)."""
+    pk = publication.pk
+    _attach_user(publication, user)
+    publication.delete()
+    _counts_changed()
+    search.index_publications_on_commit([pk])
+
+
 # Authorship positions are unique per record; rows being saved first move to
 # positions above any real one, so reordering never collides halfway through.
 PARKING_POSITION = 20000

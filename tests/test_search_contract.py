@@ -239,7 +239,10 @@ def test_a_hit_says_which_authors_and_keywords_it_matched_on(client, committed):
                 KeywordFactory(term="Child"),
             ]
         )
-        PublicationFactory(title="Horne and the history of treatment", authors=2)
+        PublicationFactory(
+            title="Horne and the history of treatment",
+            authors=[PersonFactory(given_names="Ada", family_name="Lovelace")],
+        )
 
     by_family = reasons_of(search(client, q="horne"))
     by_given = reasons_of(search(client, q="jan-inge"))
@@ -347,6 +350,47 @@ def test_the_index_follows_create_update_and_withdraw(client, committed):
     with committed():
         services.publication_publish(publication=record)
     assert titles(search(client, q="malaria")) == ["Malaria screening"]
+
+
+def test_a_record_deleted_in_the_admin_leaves_the_index_and_its_counts(
+    client, admin_client, committed
+):
+    department = DepartmentFactory(name="Cardiology")
+    with committed():
+        kept = PublicationFactory(
+            title="Stroke care", pub_year=2011, departments=[department]
+        )
+        gone = PublicationFactory(
+            title="Stroke rehabilitation", pub_year=2012, departments=[department]
+        )
+    assert search(client).context["result"].total == 2
+
+    with committed():
+        response = admin_client.post(
+            f"/admin/publications/publication/{gone.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+
+    after = search(client, q="stroke")
+    assert titles(after) == ["Stroke care"]
+    assert search(client).context["result"].total == 1
+    facets = {facet.name: facet for facet in after.context["facets"]}
+    assert [(v.label, v.count) for v in facets["year"].values] == [("2011", 1)]
+    years = client.get("/years/").content.decode()
+    assert "2012" not in years and "2011" in years
+    page = client.get(f"/departments/{department.slug}/")
+    assert titles(page) == [kept.title]
+    assert page.context["result"].total == 1
+
+    # The changelist's "delete selected" action too.
+    with committed():
+        admin_client.post(
+            "/admin/publications/publication/",
+            {"action": "delete_selected", "_selected_action": [kept.pk], "post": "yes"},
+        )
+    assert not Publication.objects.exists()
+    assert search(client).context["result"].total == 0
+    assert titles(search(client, q="stroke")) == []
 
 
 def test_drafts_are_never_found(client, committed):

@@ -146,6 +146,13 @@ class PublicationAdmin(SimpleHistoryAdmin):
         else:
             services.publication_save(publication=obj, user=request.user)
 
+    def delete_model(self, request, obj):
+        services.publication_delete(publication=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for publication in queryset:
+            services.publication_delete(publication=publication, user=request.user)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is Authorship:
             self.save_authorships(request, form.instance, formset)
