@@ -61,6 +61,15 @@ def test_a_quoted_phrase_needs_its_words_together_and_in_order(client, committed
     assert len(titles(search(client, q="bone marrow"))) == 2
 
 
+def test_a_dash_inside_quotes_is_punctuation_on_both_engines(client, committed):
+    with committed():
+        PublicationFactory(title="Sepsis in neonates")
+        PublicationFactory(title="Asthma in adults")
+
+    assert titles(search(client, q='"-sepsis"')) == ["Sepsis in neonates"]
+    assert titles(search(client, q='"in -neonates"')) == ["Sepsis in neonates"]
+
+
 def test_or_finds_records_with_either_word(client, committed):
     with committed():
         PublicationFactory(title="Asthma in adults")

@@ -95,10 +95,8 @@ class ParsedQuery:
 
     def any_word(self) -> "ParsedQuery":
         """A query that finds any one of the words to find: what marks the
-        authors and keywords a hit matched on. A phrase's word may begin
-        with "-", which alone would read as an exclusion: it goes without."""
-        words = dict.fromkeys(word.lstrip("-") for word in self.words)
-        return ParsedQuery(tuple((Item((word,)),) for word in words if word))
+        authors and keywords a hit matched on."""
+        return ParsedQuery(tuple((Item((word,)),) for word in self.words))
 
     def to_websearch(self) -> str:
         """The query again in websearch_to_tsquery syntax, with only words the
@@ -131,9 +129,13 @@ class ParsedQuery:
 
 def _words_of(text: str) -> tuple[str, ...]:
     """Words with at least one letter or digit; punctuation alone is no word.
-    Quotes never survive (they are the phrase delimiters)."""
+    Quotes never survive (they are the phrase delimiters), nor does a dash
+    before a word: inside quotes it is punctuation, and written back
+    (to_websearch) it would read as an exclusion."""
     return tuple(
-        word for word in text.replace('"', " ").split() if _WORD_CHARACTER.search(word)
+        word.lstrip("-")
+        for word in text.replace('"', " ").split()
+        if _WORD_CHARACTER.search(word)
     )
 
 
