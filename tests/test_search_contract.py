@@ -13,6 +13,7 @@ from tests.factories import (
     PersonFactory,
     PublicationFactory,
     SubjectFactory,
+    VenueFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,32 @@ def test_authors_keywords_subjects_and_venue_are_searched(client, committed):
         assert titles(search(client, q=query)) == ["A record"], query
     venue_word = publication.venue.title.split()[-2]  # "Examples"
     assert titles(search(client, q=venue_word)) == ["A record"]
+
+
+def test_relevance_weighs_title_then_authors_and_keywords_then_abstract_then_venue(
+    client, committed
+):
+    """The same word in one part of each record, everything else alike."""
+    with committed():
+        in_venue = PublicationFactory(
+            title="Record one", venue=VenueFactory(title="Zebrafish Letters")
+        )
+        in_abstract = PublicationFactory(
+            title="Record two", abstract="<p>Zebrafish larvae.</p>"
+        )
+        in_keyword = PublicationFactory(title="Record three")
+        in_keyword.keywords.set([KeywordFactory(term="Zebrafish")])
+        in_author = PublicationFactory(
+            title="Record four",
+            authors=[PersonFactory(given_names="Ann", family_name="Zebrafish")],
+        )
+        PublicationFactory(title="Zebrafish models")
+
+    ranked = titles(search(client, q="zebrafish", sort="relevance"))
+
+    assert ranked[0] == "Zebrafish models"
+    assert set(ranked[1:3]) == {in_keyword.title, in_author.title}
+    assert ranked[3:] == [in_abstract.title, in_venue.title]
 
 
 def test_filters_narrow_the_results(client, committed):
