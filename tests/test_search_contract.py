@@ -1,6 +1,8 @@
 """The search contract, on whichever database the suite runs (SQLite FTS5 or
 PostgreSQL): the same expectations of both engines, through /search/."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -577,3 +579,17 @@ def test_the_rebuild_command_indexes_published_records_only(client, committed):
     call_command("rebuild_search_index", verbosity=0)
 
     assert titles(search(client, q="glaucoma")) == ["Glaucoma one"]
+
+
+def test_the_rebuild_command_reports_its_progress():
+    for n in range(20):
+        PublicationFactory(title=f"Glaucoma {n}")
+    out = io.StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    # Away from a terminal: a line at each tenth of the way (the index is
+    # written in batches, so 20 records are one), then the summary.
+    lines = out.getvalue().splitlines()
+    assert lines[-2].startswith("Search documents: 20/20 (100%) in ")
+    assert lines[-1].startswith("Indexed 20 published records (")
