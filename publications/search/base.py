@@ -9,7 +9,7 @@ entries (entries.published_entries) and keep this order.
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -162,15 +162,15 @@ def author_reason(printed: str, full: str) -> str:
     return f"{printed} ({full})" if printed else full
 
 
-def reasons_by_hit(rows) -> dict[int, Reasons]:
-    """Reasons per record from the engines' rows (record id, "author" or
-    "keyword", highlighted text), in the order shown."""
+def with_reasons(hits: list[Hit], rows) -> list[Hit]:
+    """The hits, each with its Reasons from the engines' rows (record id,
+    "author" or "keyword", highlighted text), in the order shown."""
     found: dict[int, dict[str, list[SafeString]]] = {}
     for pk, kind, text in rows:
         found.setdefault(pk, {"author": [], "keyword": []})[kind].append(
             highlighted(text)
         )
-    return {
+    reasons = {
         pk: Reasons(
             tuple(lists["author"][:MAX_REASONS]),
             tuple(lists["keyword"][:MAX_REASONS]),
@@ -179,6 +179,7 @@ def reasons_by_hit(rows) -> dict[int, Reasons]:
         )
         for pk, lists in found.items()
     }
+    return [replace(hit, reasons=reasons.get(hit.publication_id)) for hit in hits]
 
 
 def facet_counts(rows) -> tuple[int, dict[str, list[tuple]]]:

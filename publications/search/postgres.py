@@ -36,7 +36,6 @@ One search page costs a fixed number of statements, whatever it finds:
 import hashlib
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import replace
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -60,7 +59,7 @@ from .base import (
     author_reason,
     facet_counts,
     highlighted,
-    reasons_by_hit,
+    with_reasons,
 )
 from .document import WEIGHTS
 from .postgres_sql import (
@@ -353,11 +352,11 @@ class PostgresBackend(SearchBackend):
                 "options": TITLE_OPTIONS,
             },
         )
-        reasons = reasons_by_hit(
-            (pk, kind, author_reason(printed, full) if kind == "author" else printed)
-            for pk, kind, _position, printed, full in cursor.fetchall()
-        )
-        return [replace(hit, reasons=reasons.get(hit.publication_id)) for hit in hits]
+        rows = [
+            (pk, kind, author_reason(text, full) if kind == "author" else text)
+            for pk, kind, _position, text, full in cursor.fetchall()
+        ]
+        return with_reasons(hits, rows)
 
     def _suggestion(self, cursor, parsed: ParsedQuery, filters) -> str | None:
         """The query with each unknown word replaced by the nearest indexed

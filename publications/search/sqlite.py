@@ -14,7 +14,6 @@ quoted string), so no input is FTS5 syntax. SQLite serves small collections
 import json
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import replace
 
 from django.db import connection, transaction
 
@@ -35,7 +34,7 @@ from .base import (
     author_reason,
     facet_counts,
     highlighted,
-    reasons_by_hit,
+    with_reasons,
 )
 from .document import PARTS, WEIGHTS, clean_text, documents_for
 from .query import ParsedQuery, parse_query
@@ -163,8 +162,7 @@ class SQLiteBackend(SearchBackend):
                         ),
                     )
                 )
-        reasons = reasons_by_hit(found)
-        return [replace(hit, reasons=reasons.get(hit.publication_id)) for hit in hits]
+        return with_reasons(hits, found)
 
     def _summary(self, cursor, condition, params):
         if condition == "1":  # the whole collection: kept counted (counts.py)
