@@ -61,11 +61,23 @@ def test_pubmed_sample_is_imported_then_found_unchanged(shared_data):
     assert Publication.objects.count() == created
 
 
-def test_progress_is_shown_while_checking_and_importing():
+def test_progress_is_shown_while_importing_in_one_pass():
     _, err = run(IMPORTERS / "pubmed_two_articles.xml")
-    assert "Checking" in err
+    assert "Importing: 2 rows" in err
+    assert "Checking" not in err
+
+
+def test_progress_is_shown_while_checking_and_importing_in_two_steps():
+    _, err = run(IMPORTERS / "pubmed_two_articles.xml", "--mode", "per-row")
+    assert "Checking: 2 rows" in err
     assert "Importing" in err
     assert "2/2" in err
+
+
+def test_progress_is_shown_while_checking_a_dry_run():
+    _, err = run(IMPORTERS / "pubmed_two_articles.xml", "--dry-run")
+    assert "Checking: 2 rows" in err
+    assert "Importing" not in err
 
 
 def test_dry_run_reports_and_writes_nothing_but_the_batch():

@@ -111,49 +111,61 @@ class Heartbeat:
 
 
 class ChunkApplier:
-    def __init__(self, batch: ImportBatch, *, user, status: str):
+    def __init__(
+        self, batch: ImportBatch, *, user, status: str, resolver: Resolver | None = None
+    ):
         self.batch = batch
         self.user = user
         self.status = status
         self.reason = f"Import #{batch.pk}"
-        self.resolver = Resolver(for_writing=True)
+        self.resolver = resolver or Resolver(for_writing=True)
 
     def apply(self, rows: list[ImportRow]) -> None:
-        """Write `rows` and their outcomes; RowFailure (or a write's error)
-        leaves the caller to roll back."""
-        todo = [
-            (row, record_from_data(row.record))
-            for row in rows
-            if row.action != ImportRow.Action.SKIP and row.record
-        ]
+        """Write `rows`, as read back from the plan, and save their outcomes.
+        References and identifiers are resolved and checked again, since the
+        catalogue may have changed since the plan. RowFailure (or a write's
+        error) leaves the caller to roll back."""
+        todo = [(row, record_from_data(row.record)) for row in rows if _writes(row)]
+        records = [record for _, record in todo]
+        lookup = lookup_chunk(records, match=False)
+        self.resolver.prefetch(records)
+        resolved = []
+        for row, record in todo:
+            resolution = self.resolver.resolve(record)
+            self._check(row, record, resolution, lookup)
+            resolved.append((row, record, resolution))
+        self.write(rows, resolved)
+        outcomes_update(rows)
+
+    def _check(self, row, record, resolution, lookup) -> None:
+        match_id = row.match_id if row.action == ImportRow.Action.UPDATE else None
+        if row.action == ImportRow.Action.UPDATE and match_id is None:
+            raise RowFailure(row, "The record it was to update no longer exists.")
+        problems = blocking_issues(
+            record, resolution, lookup, publication_id=match_id, fields=False
+        )
+        if problems:
+            raise RowFailure(
+                row,
+                "; ".join(
+                    f"{p.field}: {p.message}" if p.field else p.message
+                    for p in problems
+                ),
+            )
+
+    def write(self, rows: list[ImportRow], resolved) -> None:
+        """Write the rows set to create or update, given in `resolved` as
+        (row, record, resolution), checked; set every row's outcome, unsaved."""
         for row in rows:
-            if row.action == ImportRow.Action.SKIP or not row.record:
+            if not _writes(row):
                 unchanged = row.message == UNCHANGED and row.match_id
                 row.outcome = (
                     ImportRow.Outcome.UNCHANGED
                     if unchanged
                     else ImportRow.Outcome.SKIPPED
                 )
-        records = [record for _, record in todo]
-        lookup = lookup_chunk(records, match=False)
-        self.resolver.prefetch(records)
         creates, updates = [], []
-        for row, record in todo:
-            resolution = self.resolver.resolve(record)
-            match_id = row.match_id if row.action == ImportRow.Action.UPDATE else None
-            if row.action == ImportRow.Action.UPDATE and match_id is None:
-                raise RowFailure(row, "The record it was to update no longer exists.")
-            problems = blocking_issues(
-                record, resolution, lookup, publication_id=match_id, fields=False
-            )
-            if problems:
-                raise RowFailure(
-                    row,
-                    "; ".join(
-                        f"{p.field}: {p.message}" if p.field else p.message
-                        for p in problems
-                    ),
-                )
+        for row, record, resolution in resolved:
             if row.action == ImportRow.Action.CREATE:
                 new = new_publication(record, resolution, status=self.status)
                 creates.append((row, record, new))
@@ -177,7 +189,6 @@ class ChunkApplier:
             (record.source_id, row.publication_id)
             for row, record, *_ in (*creates, *updates)
         )
-        outcomes_update(rows)
 
     def _update(self, row, record, resolution, old) -> None:
         changes = diffs.diff(old, diffs.incoming(record, resolution))
@@ -223,6 +234,10 @@ class ChunkApplier:
         publication_save(publication=publication, user=self.user, reason=self.reason)
         row.outcome = ImportRow.Outcome.UPDATED
         row.message = "Updated: " + ", ".join(changes) + "."
+
+
+def _writes(row: ImportRow) -> bool:
+    return row.action != ImportRow.Action.SKIP and bool(row.record)
 
 
 def _set_fields(publication, record, resolution, changes) -> None:
@@ -320,7 +335,7 @@ def apply(
         failure = f"The batch could not be applied: {error}"
     finally:
         heartbeat.close()
-    return _finish(batch, failure)
+    return finish(batch, failure)
 
 
 def _apply_all(batch, applier, heartbeat, progress, chunk_size) -> str:
@@ -401,7 +416,7 @@ def outcome_counts(batch: ImportBatch) -> dict[str, int]:
     return counts
 
 
-def _finish(batch: ImportBatch, failure: str) -> ImportBatch:
+def finish(batch: ImportBatch, failure: str) -> ImportBatch:
     batch.counts = {**batch.counts, **outcome_counts(batch)}
     batch.failure = failure
     batch.status = ImportBatch.Status.FAILED if failure else ImportBatch.Status.APPLIED

@@ -60,17 +60,24 @@ class ChunkLookup:
 
 
 def lookup_chunk(
-    records: Sequence[NormalisedRecord], *, match: bool = True
+    records: Sequence[NormalisedRecord],
+    *,
+    match: bool = True,
+    below: int | None = None,
 ) -> ChunkLookup:
     """Matches and identifier holders for a chunk; `match` false skips the
     matching by source and title (applying needs only who holds the
-    identifiers)."""
+    identifiers). `below`: look only among records of lower id, the
+    catalogue as it was before this batch wrote to it."""
     lookup = ChunkLookup()
+    catalogue = Publication.objects.all()
+    if below is not None:
+        catalogue = catalogue.filter(pk__lt=below)
     record_ids = {r.record_id for r in records if r.record_id}
     titles_by_id = {}
     if record_ids:
         titles_by_id = dict(
-            Publication.objects.filter(pk__in=record_ids).values_list("pk", "title")
+            catalogue.filter(pk__in=record_ids).values_list("pk", "title")
         )
         lookup.unknown_record_ids = record_ids - set(titles_by_id)
     for name in IDENTIFIERS:
@@ -78,7 +85,7 @@ def lookup_chunk(
         lookup.holders[name] = (
             {
                 value: (pk, title)
-                for value, pk, title in Publication.objects.filter(
+                for value, pk, title in catalogue.filter(
                     **{f"{name}__in": values}
                 ).values_list(name, "pk", "title")
             }
@@ -116,11 +123,11 @@ def lookup_chunk(
             if record.publication_date is not None and record.title:
                 unmatched.append(record)
     if match:
-        lookup.matches.update(_title_matches(unmatched))
+        lookup.matches.update(_title_matches(unmatched, catalogue))
     return lookup
 
 
-def _title_matches(records: Sequence[NormalisedRecord]) -> dict[int, Match]:
+def _title_matches(records: Sequence[NormalisedRecord], catalogue) -> dict[int, Match]:
     if not records:
         return {}
     keys = {r.source_row: title_key(r.title) for r in records}
@@ -134,7 +141,7 @@ def _title_matches(records: Sequence[NormalisedRecord]) -> dict[int, Match]:
         return {}
     by_prefix, by_suffix = defaultdict(set), defaultdict(set)
     rows = (
-        Publication.objects.annotate(
+        catalogue.annotate(
             key_prefix=Substr("title_key", 1, TITLE_PREFIX_LENGTH),
             key_suffix=Right("title_key", TITLE_PREFIX_LENGTH),
         )

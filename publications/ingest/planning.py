@@ -33,7 +33,7 @@ from .matching import lookup_chunk
 from .models import ImportBatch, ImportRow
 from .reading import FileIssues, InputRow, input_rows
 from .records import issue_to_data, record_to_data
-from .resolving import Resolver
+from .resolving import Resolution, Resolver
 from .rowwrites import rows_insert
 
 logger = logging.getLogger(__name__)
@@ -122,19 +122,7 @@ def plan(
         batch.save()
 
     file_issues = FileIssues()
-    counts = dict.fromkeys(
-        (
-            "rows",
-            "records",
-            "create",
-            "update",
-            "skip",
-            "unchanged",
-            "errors",
-            "warnings",
-        ),
-        0,
-    )
+    counts = new_counts()
     planner = ChunkPlanner(batch, update_matched=update_matched)
     noted = 0  # file issues read for the rows they replace
     try:
@@ -149,7 +137,7 @@ def plan(
                 _skip_replaced(batch, rows, planner.take_replaced(), counts)
                 rows_insert(rows)
                 for row in rows:
-                    _count(counts, row)
+                    count(counts, row)
                 batch.progress_done = counts["rows"]
                 batch.heartbeat_at = timezone.now()
                 ImportBatch.objects.filter(pk=batch.pk).update(
@@ -161,10 +149,10 @@ def plan(
         planner.note_replaced(file_issues.issues[noted:])
         with transaction.atomic():
             _skip_replaced(batch, [], planner.take_replaced(), counts)
-        file_issues.issues += _deleted_at_source(file_issues.issues)
+        file_issues.issues += deleted_at_source(file_issues.issues)
     except Exception as error:
         logger.exception("Planning import batch %s failed", batch.pk)
-        return _finish(
+        return finish(
             batch,
             counts,
             file_issues,
@@ -189,10 +177,28 @@ def plan(
                     Severity.WARNING,
                 )
             )
-    return _finish(batch, counts, file_issues, failure=failure)
+    return finish(batch, counts, file_issues, failure=failure)
 
 
-def _deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
+def new_counts() -> dict[str, int]:
+    """A plan's tallies, each 0."""
+    names = ("rows", "records", "create", "update", "skip", "unchanged")
+    return dict.fromkeys((*names, "errors", "warnings"), 0)
+
+
+def count(counts: dict, row: ImportRow) -> None:
+    """Add a planned row to the plan's tallies."""
+    counts["rows"] += 1
+    counts["records"] += row.record is not None
+    counts[_tally(row.action, row.message)] += 1
+    severities = {issue["severity"] for issue in row.issues}
+    if Severity.ERROR in severities:
+        counts["errors"] += 1
+    elif Severity.WARNING in severities:
+        counts["warnings"] += 1
+
+
+def deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
     """For each deletion notice of a record an earlier harvest brought in,
     a warning naming the catalogue record: withdrawing it is the curator's
     call."""
@@ -213,7 +219,7 @@ def _deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
     ]
 
 
-def _finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
+def finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
     batch.counts = counts
     # In row order, the file's own issues first; as they came within a row.
     batch.issues = [
@@ -229,17 +235,6 @@ def _finish(batch, counts, file_issues, *, failure: str) -> ImportBatch:
     batch.finished_at = batch.heartbeat_at = timezone.now()
     batch.save()
     return batch
-
-
-def _count(counts: dict, row: ImportRow) -> None:
-    counts["rows"] += 1
-    counts["records"] += row.record is not None
-    counts[_tally(row.action, row.message)] += 1
-    severities = {issue["severity"] for issue in row.issues}
-    if Severity.ERROR in severities:
-        counts["errors"] += 1
-    elif Severity.WARNING in severities:
-        counts["warnings"] += 1
 
 
 def _tally(action: str, message: str) -> str:
@@ -282,10 +277,19 @@ class ChunkPlanner:
     """Plans chunks of one batch, keeping what later chunks need: the
     resolver's caches and the record ids seen so far."""
 
-    def __init__(self, batch: ImportBatch, *, update_matched: bool):
+    def __init__(
+        self,
+        batch: ImportBatch,
+        *,
+        update_matched: bool,
+        resolver: Resolver | None = None,
+    ):
         self.batch = batch
         self.update_matched = update_matched
-        self.resolver = Resolver()
+        self.resolver = resolver or Resolver()
+        # Set when the batch is written as it is planned (importing.py): its
+        # own new records are not the catalogue its rows are matched in.
+        self.matching_below: int | None = None
         self.record_ids: dict[int, int] = {}
         self.replaced: dict[int, int] = {}
 
@@ -302,16 +306,24 @@ class ChunkPlanner:
         return replaced
 
     def plan(self, chunk: list[InputRow]) -> list[ImportRow]:
+        return [row for row, _ in self.plan_resolved(chunk)]
+
+    def plan_resolved(
+        self, chunk: list[InputRow]
+    ) -> list[tuple[ImportRow, Resolution | None]]:
+        """Each planned row with its record's references (None for a row
+        that could not be read)."""
         records = [row.record for row in chunk if row.record is not None]
-        lookup = lookup_chunk(records)
+        lookup = lookup_chunk(records, below=self.matching_below)
         self.resolver.prefetch(records)
         olds = diffs.snapshots(m.publication_id for m in lookup.matches.values())
         planned = []
         for row in chunk:
             if row.record is None:
-                planned.append(self._unreadable(row))
+                planned.append((self._unreadable(row), None))
             else:
-                planned.append(self._row(row, lookup, olds))
+                resolution = self.resolver.resolve(row.record)
+                planned.append((self._row(row, resolution, lookup, olds), resolution))
         return planned
 
     def _unreadable(self, row: InputRow) -> ImportRow:
@@ -324,9 +336,8 @@ class ChunkPlanner:
             message="The row could not be read.",
         )
 
-    def _row(self, row: InputRow, lookup, olds) -> ImportRow:
+    def _row(self, row: InputRow, resolution: Resolution, lookup, olds) -> ImportRow:
         record: NormalisedRecord = row.record
-        resolution = self.resolver.resolve(record)
         issues = [issue_to_data(i) for i in dict.fromkeys(row.issues)]
         issues += [issue_to_data(i) for i in resolution.issues]
         self.note_replaced(row.issues)

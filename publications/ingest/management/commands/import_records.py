@@ -12,6 +12,7 @@ from django.db.models import Q
 from tqdm import tqdm
 
 from publications.importers import PARSERS
+from publications.ingest.importing import batch_import
 from publications.ingest.models import ImportBatch, ImportRow
 from publications.ingest.records import issue_text
 from publications.ingest.services import batch_apply, batch_create, batch_plan
@@ -81,6 +82,21 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
 
+        status = Publication.Status.DRAFT if options["draft"] else None
+        status_option = {"status": status} if status else {}
+        if not options["dry_run"]:
+            with self._bar("Importing", None, verbosity) as bar:
+                imported = batch_import(
+                    batch=batch,
+                    user=user,
+                    progress=_updater(bar),
+                    update_matched=options["update"],
+                    **status_option,
+                )
+            if imported is not None:
+                self._applied(imported)
+                return
+
         with self._bar("Checking", None, verbosity) as bar:
             batch = batch_plan(
                 batch=batch,
@@ -102,20 +118,19 @@ class Command(BaseCommand):
             return
 
         pending = batch.rows.filter(outcome=ImportRow.Outcome.PENDING).count()
-        status = Publication.Status.DRAFT if options["draft"] else None
         with self._bar("Importing", pending, verbosity) as bar:
             try:
                 batch = batch_apply(
-                    batch=batch,
-                    user=user,
-                    progress=_updater(bar),
-                    **({"status": status} if status else {}),
+                    batch=batch, user=user, progress=_updater(bar), **status_option
                 )
             except ValidationError as error:
                 self._report(batch, planned=True)
                 raise CommandError(
                     f"Import #{batch.pk}: " + "\n".join(error.messages)
                 ) from None
+        self._applied(batch)
+
+    def _applied(self, batch: ImportBatch) -> None:
         self._report(batch, planned=False)
         if batch.status == ImportBatch.Status.FAILED:
             raise CommandError(f"Import #{batch.pk}: {batch.failure}")

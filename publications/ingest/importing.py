@@ -1,0 +1,136 @@
+"""Importing a file in one pass, for a batch confirmed before it is read
+(`manage.py import_records` without --dry-run): each chunk is planned and
+written at once. A plan followed by an apply reads every row back, parses
+its record again and resolves it again; here each record is read, matched
+and resolved once.
+
+The pass leaves what a plan followed by an apply would: the same rows,
+actions, issues and outcomes, written with the catalogue in one
+transaction, as an all-or-nothing apply writes it. It goes on only while
+every row can be written: a row the plan would block, a write that fails,
+or a file without a record rolls the pass back, and `batch_import` returns
+None for the caller to plan and apply the batch in two steps, whose report
+says what was wrong.
+
+Others see nothing of the pass until it commits, so the batch reads as
+being checked until then; cut off, it is checked again on retry.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from publications import search
+from publications.models import Publication
+
+from . import planning
+from .applying import ChunkApplier, Heartbeat, finish
+from .models import ImportBatch, ImportRow
+from .reading import FileIssues, input_rows
+from .resolving import Resolver
+from .rowwrites import rows_insert
+
+logger = logging.getLogger(__name__)
+
+WRITTEN = (ImportRow.Action.CREATE, ImportRow.Action.UPDATE)
+
+
+class TwoSteps(Exception):
+    """The batch cannot be imported in one pass: plan and apply it."""
+
+
+def batch_import(
+    *,
+    batch: ImportBatch,
+    user,
+    progress: planning.Progress = None,
+    status: str = Publication.Status.PUBLISHED,
+    update_matched: bool = False,
+) -> ImportBatch | None:
+    """Plan and apply a new file batch of mode "all" in one pass; the batch,
+    applied. None, with the batch queued as it came, when it must be planned
+    and applied in two steps (batch_plan, batch_apply): a batch of another
+    mode or source, or one whose pass was rolled back."""
+    if (
+        batch.mode != ImportBatch.Mode.ALL_OR_NOTHING
+        or batch.source != ImportBatch.Source.FILE
+        or not batch.file
+        or not _start(batch)
+    ):
+        return None
+    heartbeat = Heartbeat(batch)
+    try:
+        with transaction.atomic(), search.counts_deferred():
+            return _pass(batch, user, heartbeat, progress, status, update_matched)
+    except TwoSteps:
+        pass
+    except Exception:
+        # The two steps meet the same problem and report it row by row.
+        logger.warning("Import batch %s goes in two steps", batch.pk, exc_info=True)
+    finally:
+        heartbeat.close()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.QUEUED, started_at=None, heartbeat_at=None
+    )
+    batch.refresh_from_db()
+    return None
+
+
+def _start(batch: ImportBatch) -> bool:
+    """Mark a queued batch as being checked, under its row's lock."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.QUEUED:
+            return False
+        batch.status = ImportBatch.Status.PLANNING
+        batch.started_at = batch.heartbeat_at = timezone.now()
+        batch.save(update_fields=["status", "started_at", "heartbeat_at"])
+    return True
+
+
+def _pass(batch, user, heartbeat, progress, status, update_matched) -> ImportBatch:
+    resolver = Resolver(for_writing=True)
+    planner = planning.ChunkPlanner(
+        batch, update_matched=update_matched, resolver=resolver
+    )
+    # Rows are matched in the catalogue as it was before the pass, as a plan
+    # made before an apply matches them; this pass's records have ids above
+    # any written before it.
+    last = Publication.objects.aggregate(last=Max("pk"))["last"]
+    planner.matching_below = (last or 0) + 1
+    applier = ChunkApplier(batch, user=user, status=status, resolver=resolver)
+    file_issues = FileIssues()
+    counts = planning.new_counts()
+    rows_in = input_rows(planning.batch_items(batch, None), file_issues)
+    for chunk in planning.chunks(rows_in, planning.CHUNK):
+        planned = planner.plan_resolved(chunk)
+        rows = [row for row, _ in planned]
+        if planner.take_replaced() or any(map(_blocked, rows)):
+            raise TwoSteps
+        applier.write(
+            rows,
+            [
+                (row, given.record, resolution)
+                for (row, resolution), given in zip(planned, chunk, strict=True)
+                if row.action in WRITTEN
+            ],
+        )
+        rows_insert(rows)
+        # What it created is kept unless the whole pass rolls back.
+        resolver.forget_saved()
+        for row in rows:
+            planning.count(counts, row)
+        heartbeat.beat(counts["rows"])
+        if progress:
+            progress(counts["rows"], None)
+    if not counts["records"]:
+        raise TwoSteps
+    planning.finish(batch, counts, file_issues, failure="")
+    batch.applied_by = user if getattr(user, "pk", None) else None
+    return finish(batch, failure="")
+
+
+def _blocked(row: ImportRow) -> bool:
+    return row.action in WRITTEN and any(i.get("blocking") for i in row.issues)
