@@ -125,7 +125,7 @@ class ChunkApplier:
         References and identifiers are resolved and checked again, since the
         catalogue may have changed since the plan. RowFailure (or a write's
         error) leaves the caller to roll back."""
-        todo = [(row, record_from_data(row.record)) for row in rows if _writes(row)]
+        todo = [(row, record_from_data(row.record)) for row in rows if writes(row)]
         records = [record for _, record in todo]
         lookup = lookup_chunk(records, match=False)
         self.resolver.prefetch(records)
@@ -157,7 +157,7 @@ class ChunkApplier:
         """Write the rows set to create or update, given in `resolved` as
         (row, record, resolution), checked; set every row's outcome, unsaved."""
         for row in rows:
-            if not _writes(row):
+            if not writes(row):
                 unchanged = row.message == UNCHANGED and row.match_id
                 row.outcome = (
                     ImportRow.Outcome.UNCHANGED
@@ -236,7 +236,8 @@ class ChunkApplier:
         row.message = "Updated: " + ", ".join(changes) + "."
 
 
-def _writes(row: ImportRow) -> bool:
+def writes(row: ImportRow) -> bool:
+    """Whether the row is set to create or update a record."""
     return row.action != ImportRow.Action.SKIP and bool(row.record)
 
 

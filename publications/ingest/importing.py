@@ -26,15 +26,13 @@ from publications import search
 from publications.models import Publication
 
 from . import planning
-from .applying import ChunkApplier, Heartbeat, finish
+from .applying import ChunkApplier, Heartbeat, finish, writes
 from .models import ImportBatch, ImportRow
 from .reading import FileIssues, input_rows
 from .resolving import Resolver
 from .rowwrites import rows_insert
 
 logger = logging.getLogger(__name__)
-
-WRITTEN = (ImportRow.Action.CREATE, ImportRow.Action.UPDATE)
 
 
 class TwoSteps(Exception):
@@ -92,14 +90,16 @@ def _start(batch: ImportBatch) -> bool:
 
 def _pass(batch, user, heartbeat, progress, status, update_matched) -> ImportBatch:
     resolver = Resolver(for_writing=True)
-    planner = planning.ChunkPlanner(
-        batch, update_matched=update_matched, resolver=resolver
-    )
     # Rows are matched in the catalogue as it was before the pass, as a plan
     # made before an apply matches them; this pass's records have ids above
     # any written before it.
     last = Publication.objects.aggregate(last=Max("pk"))["last"]
-    planner.matching_below = (last or 0) + 1
+    planner = planning.ChunkPlanner(
+        batch,
+        update_matched=update_matched,
+        resolver=resolver,
+        matching_below=(last or 0) + 1,
+    )
     applier = ChunkApplier(batch, user=user, status=status, resolver=resolver)
     file_issues = FileIssues()
     counts = planning.new_counts()
@@ -114,7 +114,7 @@ def _pass(batch, user, heartbeat, progress, status, update_matched) -> ImportBat
             [
                 (row, given.record, resolution)
                 for (row, resolution), given in zip(planned, chunk, strict=True)
-                if row.action in WRITTEN
+                if writes(row)
             ],
         )
         rows_insert(rows)
@@ -133,4 +133,4 @@ def _pass(batch, user, heartbeat, progress, status, update_matched) -> ImportBat
 
 
 def _blocked(row: ImportRow) -> bool:
-    return row.action in WRITTEN and any(i.get("blocking") for i in row.issues)
+    return writes(row) and any(i.get("blocking") for i in row.issues)

@@ -149,7 +149,7 @@ def plan(
         planner.note_replaced(file_issues.issues[noted:])
         with transaction.atomic():
             _skip_replaced(batch, [], planner.take_replaced(), counts)
-        file_issues.issues += deleted_at_source(file_issues.issues)
+        file_issues.issues += _deleted_at_source(file_issues.issues)
     except Exception as error:
         logger.exception("Planning import batch %s failed", batch.pk)
         return finish(
@@ -198,7 +198,7 @@ def count(counts: dict, row: ImportRow) -> None:
         counts["warnings"] += 1
 
 
-def deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
+def _deleted_at_source(issues: list[ImportIssue]) -> list[ImportIssue]:
     """For each deletion notice of a record an earlier harvest brought in,
     a warning naming the catalogue record: withdrawing it is the curator's
     call."""
@@ -283,13 +283,14 @@ class ChunkPlanner:
         *,
         update_matched: bool,
         resolver: Resolver | None = None,
+        matching_below: int | None = None,
     ):
         self.batch = batch
         self.update_matched = update_matched
         self.resolver = resolver or Resolver()
-        # Set when the batch is written as it is planned (importing.py): its
-        # own new records are not the catalogue its rows are matched in.
-        self.matching_below: int | None = None
+        # Given when the batch is written as it is planned (importing.py):
+        # its own new records are not the catalogue its rows are matched in.
+        self.matching_below = matching_below
         self.record_ids: dict[int, int] = {}
         self.replaced: dict[int, int] = {}
 

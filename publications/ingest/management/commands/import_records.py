@@ -82,8 +82,8 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
 
-        status = Publication.Status.DRAFT if options["draft"] else None
-        status_option = {"status": status} if status else {}
+        draft = options["draft"]
+        status = Publication.Status.DRAFT if draft else Publication.Status.PUBLISHED
         if not options["dry_run"]:
             with self._bar("Importing", None, verbosity) as bar:
                 imported = batch_import(
@@ -91,7 +91,7 @@ class Command(BaseCommand):
                     user=user,
                     progress=_updater(bar),
                     update_matched=options["update"],
-                    **status_option,
+                    status=status,
                 )
             if imported is not None:
                 self._applied(imported)
@@ -121,7 +121,7 @@ class Command(BaseCommand):
         with self._bar("Importing", pending, verbosity) as bar:
             try:
                 batch = batch_apply(
-                    batch=batch, user=user, progress=_updater(bar), **status_option
+                    batch=batch, user=user, progress=_updater(bar), status=status
                 )
             except ValidationError as error:
                 self._report(batch, planned=True)
