@@ -5,13 +5,14 @@ written."""
 
 import io
 import re
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from publications.ingest import planning
-from publications.ingest.importing import batch_import
+from publications.ingest.importing import batch_import, plans_ahead
 from publications.ingest.models import ImportBatch
 from publications.ingest.services import batch_apply, batch_create, batch_plan
 from publications.models import DocumentType, Person, Publication
@@ -145,3 +146,51 @@ def test_a_batch_applied_row_by_row_goes_in_two_steps(catalogue):
     assert batch_import(batch=batch, user=None) is None
     batch.refresh_from_db()
     assert batch.status == "queued"
+
+
+# Outside a caller's transaction, on PostgreSQL, each chunk is planned on a
+# connection of its own while the one before is written (ahead.py).
+planned_ahead = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="chunks are planned ahead on PostgreSQL only",
+)
+on_its_own = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def planners_running() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "import-plan"]
+
+
+@planned_ahead
+@on_its_own
+def test_planned_ahead_the_pass_leaves_what_a_plan_and_an_apply_leave(catalogue):
+    with transaction.atomic():
+        batch = sheet(*LINES)
+        batch_plan(batch=batch)
+        batch_apply(batch=batch, user=None)
+        two_steps = left_by(batch)
+        transaction.set_rollback(True)
+
+    assert plans_ahead()
+    batch = sheet(*LINES)
+    imported = batch_import(batch=batch, user=None)
+    assert imported is not None, "the batch went in two steps"
+    assert left_by(imported) == two_steps
+    assert not planners_running()
+
+
+@planned_ahead
+@on_its_own
+def test_planned_ahead_a_row_that_cannot_be_written_stops_the_planning(catalogue):
+    # Row 5, in the second chunk, is found while the third is planned.
+    lines = (*LINES[:3], "A record without a date,,Article,,,,\n", *LINES[3:])
+    batch = sheet(*lines)
+    assert plans_ahead()
+    assert batch_import(batch=batch, user=None) is None
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows.count()) == ("queued", 0)
+    assert Publication.objects.count() == 1
+    assert not planners_running()
+
+    batch_plan(batch=batch)
+    assert batch.rows.get(row_number=5).issues[0]["field"] == "publication_date"

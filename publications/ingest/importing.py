@@ -18,7 +18,7 @@ being checked until then; cut off, it is checked again on retry.
 
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from publications import search
 from publications.models import Publication
 
 from . import planning
+from .ahead import PlannedAhead
 from .applying import ChunkApplier, Heartbeat, finish, writes
 from .models import ImportBatch, ImportRow
 from .reading import FileIssues, input_rows
@@ -59,9 +60,12 @@ def batch_import(
     ):
         return None
     heartbeat = Heartbeat(batch)
+    ahead = plans_ahead()
     try:
         with transaction.atomic(), search.counts_deferred():
-            return _pass(batch, user, heartbeat, progress, status, update_matched)
+            return _pass(
+                batch, user, heartbeat, progress, status, update_matched, ahead
+            )
     except TwoSteps:
         pass
     except Exception:
@@ -88,8 +92,10 @@ def _start(batch: ImportBatch) -> bool:
     return True
 
 
-def _pass(batch, user, heartbeat, progress, status, update_matched) -> ImportBatch:
-    resolver = Resolver(for_writing=True)
+def _pass(
+    batch, user, heartbeat, progress, status, update_matched, ahead
+) -> ImportBatch:
+    resolver = Resolver()
     # Rows are matched in the catalogue as it was before the pass, as a plan
     # made before an apply matches them; this pass's records have ids above
     # any written before it.
@@ -103,33 +109,59 @@ def _pass(batch, user, heartbeat, progress, status, update_matched) -> ImportBat
     applier = ChunkApplier(batch, user=user, status=status, resolver=resolver)
     file_issues = FileIssues()
     counts = planning.new_counts()
-    rows_in = input_rows(planning.batch_items(batch, None), file_issues)
-    for chunk in planning.chunks(rows_in, planning.CHUNK):
-        planned = planner.plan_resolved(chunk)
-        rows = [row for row, _ in planned]
-        if planner.take_replaced() or any(map(_blocked, rows)):
-            raise TwoSteps
-        applier.write(
-            rows,
-            [
-                (row, given.record, resolution)
-                for (row, resolution), given in zip(planned, chunk, strict=True)
-                if writes(row)
-            ],
-        )
-        rows_insert(rows)
-        # What it created is kept unless the whole pass rolls back.
-        resolver.forget_saved()
-        for row in rows:
-            planning.count(counts, row)
-        heartbeat.beat(counts["rows"])
-        if progress:
-            progress(counts["rows"], None)
+    chunks = planning.chunks(
+        input_rows(planning.batch_items(batch, None), file_issues), planning.CHUNK
+    )
+    planned_chunks = (PlannedAhead if ahead else _PlannedInTurn)(planner, chunks)
+    try:
+        for chunk, planned, replaced in planned_chunks:
+            rows = [row for row, _ in planned]
+            if replaced or any(map(_blocked, rows)):
+                raise TwoSteps
+            applier.write(
+                rows,
+                [
+                    (row, given.record, resolution)
+                    for (row, resolution), given in zip(planned, chunk, strict=True)
+                    if writes(row)
+                ],
+            )
+            rows_insert(rows)
+            for row in rows:
+                planning.count(counts, row)
+            heartbeat.beat(counts["rows"])
+            if progress:
+                progress(counts["rows"], None)
+    finally:
+        planned_chunks.close()
     if not counts["records"]:
         raise TwoSteps
     planning.finish(batch, counts, file_issues, failure="")
     batch.applied_by = user if getattr(user, "pk", None) else None
     return finish(batch, failure="")
+
+
+def plans_ahead() -> bool:
+    """Whether a pass plans each chunk while the one before is written
+    (ahead.py): on PostgreSQL, when the pass is a transaction of its own.
+    Inside a caller's transaction, a second connection would not see what
+    the caller wrote."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+class _PlannedInTurn:
+    """Each chunk planned when it is wanted, in this thread."""
+
+    def __init__(self, planner, chunks):
+        self._planner, self._chunks = planner, chunks
+
+    def __iter__(self):
+        for chunk in self._chunks:
+            planned = self._planner.plan_resolved(chunk)
+            yield chunk, planned, self._planner.take_replaced()
+
+    def close(self) -> None:
+        self._chunks.close()
 
 
 def _blocked(row: ImportRow) -> bool:
