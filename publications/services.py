@@ -415,11 +415,26 @@ _SLUGS_AT_ONCE = 500
 def _slugs_taken(model, bases: Sequence[str], *, numbered: bool) -> set[str]:
     """The slugs of `model` among `bases`, or (`numbered`) of the form
     "<base>-<anything>". Plain SQL: for a thousand slugs the ORM took longer
-    to build the statement than the database to run it. Each LIKE prefix
-    uses the slug's pattern index on PostgreSQL."""
+    to build the statement than the database to run it."""
     table = connection.ops.quote_name(model._meta.db_table)
-    taken: set[str] = set()
+    if not bases:
+        return set()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array, not a placeholder a slug; "<base>-..." is the range
+            # of the slug's pattern index from "<base>-" to "<base>.", the
+            # character after "-".
+            if numbered:
+                sql = (
+                    "SELECT t.slug FROM unnest(%s::text[]) AS b(base) "  # noqa: S608
+                    f"JOIN {table} t "
+                    "ON t.slug ~>=~ (b.base || '-') AND t.slug ~<~ (b.base || '.')"
+                )
+            else:
+                sql = f"SELECT slug FROM {table} WHERE slug = ANY(%s)"  # noqa: S608
+            cursor.execute(sql, [list(bases)])
+            return {slug for (slug,) in cursor.fetchall()}
+        taken: set[str] = set()
         for start in range(0, len(bases), _SLUGS_AT_ONCE):
             part = bases[start : start + _SLUGS_AT_ONCE]
             if numbered:
