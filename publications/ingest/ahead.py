@@ -14,7 +14,7 @@ a chunk at a time, in order.
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db import connections
 
@@ -25,15 +25,24 @@ WAIT_SECONDS = 0.5
 
 
 class PlannedAhead:
-    """Iterate for (chunk, planned rows, rows replaced); `close` when done,
-    whether the iteration ended or not."""
+    """Iterate for (chunk, planned rows, rows replaced, what `prepare` made
+    of the chunk and its planned rows, on the planning connection); `close`
+    when done, whether the iteration ended or not."""
 
-    def __init__(self, planner: ChunkPlanner, chunks: Iterator[list[InputRow]]):
+    def __init__(
+        self,
+        planner: ChunkPlanner,
+        chunks: Iterator[list[InputRow]],
+        prepare: Callable[[list[InputRow], list], object],
+    ):
         # One chunk waits planned at most: memory stays flat.
         self._planned: queue.Queue = queue.Queue(maxsize=1)
         self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=self._plan, args=(planner, chunks), name="import-plan", daemon=True
+            target=self._plan,
+            args=(planner, chunks, prepare),
+            name="import-plan",
+            daemon=True,
         )
         self._thread.start()
 
@@ -55,13 +64,15 @@ class PlannedAhead:
                 pass
         self._thread.join()
 
-    def _plan(self, planner: ChunkPlanner, chunks) -> None:
+    def _plan(self, planner: ChunkPlanner, chunks, prepare) -> None:
         try:
             for chunk in chunks:
                 if self._stop.is_set():
                     return
                 planned = planner.plan_resolved(chunk)
-                self._put(("chunk", (chunk, planned, planner.take_replaced())))
+                replaced = planner.take_replaced()
+                prepared = prepare(chunk, planned)
+                self._put(("chunk", (chunk, planned, replaced, prepared)))
             self._put(("done", None))
         except Exception as error:  # noqa: BLE001 - raised in the caller
             self._put(("error", error))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from publications.importers import ImportIssue, NormalisedRecord
 from publications.models import Publication
+from publications.sanitize import sanitize_abstract
 from publications.services import NewPublication
 
 from .matching import ChunkLookup
@@ -60,6 +61,32 @@ def new_publication(
             (link.label, link.url, link.kind) for link in record.related_links
         ],
     )
+
+
+def search_texts(
+    record: NormalisedRecord, resolution: Resolution
+) -> list[tuple[str, str]]:
+    """The texts the record's search document will parse, as the search
+    engine gathers them once the record is written (search.vectors_ahead):
+    its title, its abstract as stored, and the names of its authors (in
+    order), keywords and subjects."""
+    names = []
+    if resolution.authors:
+        names.append(
+            " ".join(
+                f"{a.name_as_printed} {a.person.given_names} {a.person.family_name}"
+                for a in resolution.authors
+            )
+        )
+    if resolution.keywords:
+        names.append(" ".join(k.term for k in resolution.keywords))
+    if resolution.subjects:
+        names.append(" ".join(sorted({s.name for s in resolution.subjects})))
+    return [
+        ("title", record.title),
+        ("abstract", sanitize_abstract(record.abstract or "")),
+        ("names", " ".join(names)),
+    ]
 
 
 def blocking_issues(

@@ -28,6 +28,7 @@ from publications.models import Publication
 from . import planning
 from .ahead import PlannedAhead
 from .applying import ChunkApplier, Heartbeat, finish, writes
+from .building import search_texts
 from .models import ImportBatch, ImportRow
 from .reading import FileIssues, input_rows
 from .resolving import Resolver
@@ -112,20 +113,25 @@ def _pass(
     chunks = planning.chunks(
         input_rows(planning.batch_items(batch, None), file_issues), planning.CHUNK
     )
-    planned_chunks = (PlannedAhead if ahead else _PlannedInTurn)(planner, chunks)
+    planned_chunks = (
+        PlannedAhead(planner, chunks, _search_vectors)
+        if ahead
+        else _PlannedInTurn(planner, chunks)
+    )
     try:
-        for chunk, planned, replaced in planned_chunks:
+        for chunk, planned, replaced, vectors in planned_chunks:
             rows = [row for row, _ in planned]
             if replaced or any(map(_blocked, rows)):
                 raise TwoSteps
-            applier.write(
-                rows,
-                [
-                    (row, given.record, resolution)
-                    for (row, resolution), given in zip(planned, chunk, strict=True)
-                    if writes(row)
-                ],
-            )
+            with search.vectors_known(vectors):
+                applier.write(
+                    rows,
+                    [
+                        (row, given.record, resolution)
+                        for (row, resolution), given in zip(planned, chunk, strict=True)
+                        if writes(row)
+                    ],
+                )
             rows_insert(rows)
             for row in rows:
                 planning.count(counts, row)
@@ -149,8 +155,22 @@ def plans_ahead() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
+def _search_vectors(chunk, planned) -> dict:
+    """The search vectors of the records a planned chunk creates, computed
+    by the planning thread's connection while the chunk before is written:
+    parsing text is a third of the database's work in a write."""
+    return search.vectors_ahead(
+        text
+        for (row, resolution), given in zip(planned, chunk, strict=True)
+        if row.action == ImportRow.Action.CREATE
+        for text in search_texts(given.record, resolution)
+    )
+
+
 class _PlannedInTurn:
-    """Each chunk planned when it is wanted, in this thread."""
+    """Each chunk planned when it is wanted, in this thread; the search
+    vectors are left to the write, as there is no other connection to
+    compute them on."""
 
     def __init__(self, planner, chunks):
         self._planner, self._chunks = planner, chunks
@@ -158,7 +178,7 @@ class _PlannedInTurn:
     def __iter__(self):
         for chunk in self._chunks:
             planned = self._planner.plan_resolved(chunk)
-            yield chunk, planned, self._planner.take_replaced()
+            yield chunk, planned, self._planner.take_replaced(), {}
 
     def close(self) -> None:
         self._chunks.close()

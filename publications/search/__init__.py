@@ -6,13 +6,13 @@ and `index_publications_on_commit()`; `manage.py rebuild_search_index`
 rewrites it whole.
 """
 
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from django.db import connection, transaction
 
 from .. import stats
-from .base import SearchBackend, SearchFilters, SearchPage
+from .base import VECTORS_KNOWN, SearchBackend, SearchFilters, SearchPage
 
 __all__ = [
     "SearchBackend",
@@ -23,6 +23,8 @@ __all__ = [
     "get_backend",
     "index_publications",
     "index_publications_on_commit",
+    "vectors_ahead",
+    "vectors_known",
 ]
 
 
@@ -80,3 +82,22 @@ def counts_deferred() -> AbstractContextManager[None]:
     from .counts import deferred
 
     return deferred()
+
+
+def vectors_ahead(texts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The text vectors of (kind, text) pairs (kinds: "title", "abstract",
+    "names"), computed now, on this thread's connection, for a later index
+    write in `vectors_known`: a one-pass import computes a chunk's while the
+    chunk before is written. Empty where the engine stores none."""
+    return get_backend().vectors(texts)
+
+
+@contextmanager
+def vectors_known(known: dict[tuple[str, str], str]) -> Iterator[None]:
+    """Index writes inside use these vectors for the very texts they were
+    computed from, instead of parsing those texts again."""
+    token = VECTORS_KNOWN.set(known)
+    try:
+        yield
+    finally:
+        VECTORS_KNOWN.reset(token)

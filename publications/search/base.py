@@ -9,6 +9,7 @@ entries (entries.published_entries) and keep this order.
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 from django.utils.html import escape
@@ -110,6 +111,12 @@ class Progress:
 
 ProgressFactory = Callable[..., AbstractContextManager[Progress]]
 
+# Text vectors computed ahead, by (kind, text), for the index writes of this
+# context (search.vectors_known).
+VECTORS_KNOWN: ContextVar[dict[tuple[str, str], str] | None] = ContextVar(
+    "search_vectors_known", default=None
+)
+
 
 class SearchBackend:
     """One engine. Subclasses implement every method."""
@@ -135,6 +142,11 @@ class SearchBackend:
 
     def remove(self, publication_ids: Iterable[int]) -> None:
         raise NotImplementedError
+
+    def vectors(self, texts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The text vectors of these (kind, text) pairs, for an engine that
+        stores them; an engine that does not returns none."""
+        return {}
 
     def rebuild(self, progress: ProgressFactory | None = None) -> int:
         """Rewrite the whole index from the published records, and count

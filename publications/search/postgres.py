@@ -51,6 +51,7 @@ from .base import (
     RELEVANCE,
     TITLE,
     TOP_KEYWORDS,
+    VECTORS_KNOWN,
     Hit,
     ProgressFactory,
     SearchBackend,
@@ -65,11 +66,13 @@ from .document import WEIGHTS
 from .postgres_sql import (
     CONFIG,
     TABLE,
+    VECTOR_KINDS,
     WORDS,
     abstract_text,
     for_headline,
     no_sentinels,
     upsert,
+    vectors_select,
     word_text_query,
     words_add,
 )
@@ -409,13 +412,33 @@ class PostgresBackend(SearchBackend):
                 f"WHERE p.id = {TABLE}.publication_id AND p.status = 'published')",
                 [ids],
             )
+            known = VECTORS_KNOWN.get() or {}
             cursor.execute(
                 upsert(TABLE, "{col} = ANY(%(ids)s)") + f" RETURNING {_KEYS}",
-                {"ids": ids},
+                {
+                    "ids": ids,
+                    "known_kinds": [kind for kind, _ in known],
+                    "known_texts": [text for _, text in known],
+                    "known_vectors": list(known.values()),
+                },
             )
             after = [counts.Keys(*row) for row in cursor.fetchall()]
             counts.counts_change(cursor, before, after)
             cursor.execute(words_add(), [word_text_query(ids)])
+
+    def vectors(self, texts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        pairs = {(kind, text) for kind, text in texts if kind in VECTOR_KINDS}
+        if not pairs:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                vectors_select(),
+                {
+                    "kinds": [kind for kind, _ in pairs],
+                    "texts": [text for _, text in pairs],
+                },
+            )
+            return {(kind, text): vector for kind, text, vector in cursor.fetchall()}
 
     def remove(self, publication_ids: Iterable[int]) -> None:
         ids = sorted({int(pk) for pk in publication_ids})

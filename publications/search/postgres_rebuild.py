@@ -20,7 +20,15 @@ from django.utils import timezone
 
 from .base import ProgressFactory
 from .counts import AUTHORS, FACETS, counts_rebuild
-from .postgres_sql import TABLE, WORDS, insert, upsert, word_text_query, words_rebuild
+from .postgres_sql import (
+    TABLE,
+    WORDS,
+    insert,
+    none_known,
+    upsert,
+    word_text_query,
+    words_rebuild,
+)
 
 STAGING = f"{TABLE}_rebuild"
 BATCH = 10_000  # ids per INSERT ... SELECT
@@ -61,7 +69,7 @@ def _write_range(bounds: tuple[int, int]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             insert(STAGING, "{col} >= %(low)s AND {col} < %(high)s"),
-            {"low": bounds[0], "high": bounds[1]},
+            {"low": bounds[0], "high": bounds[1], **none_known()},
         )
         return cursor.rowcount
 
@@ -125,7 +133,10 @@ def rebuild(progress: ProgressFactory) -> int:
             cursor.execute(
                 f"DELETE FROM {STAGING} WHERE publication_id = ANY(%s)", [changed]
             )
-            cursor.execute(upsert(STAGING, "{col} = ANY(%(ids)s)"), {"ids": changed})
+            cursor.execute(
+                upsert(STAGING, "{col} = ANY(%(ids)s)"),
+                {"ids": changed, **none_known()},
+            )
         cursor.execute(f"DROP TABLE {TABLE}")
         cursor.execute(f"ALTER TABLE {STAGING} RENAME TO {TABLE}")
         for staged, name, primary in renames:

@@ -5,6 +5,10 @@ the service layer, an id range for rebuilds): per-record aggregates of
 authors, keywords, subjects and departments with string_agg/array_agg, the
 weighted tsvector, and the filter/sort keys. Parts and weights follow
 document.py.
+
+The text vectors of titles, abstracts and names may be given, computed
+ahead on another connection (`vectors_select`): each is used only where
+its text is the record's very text, so a stale one is never used.
 """
 
 # SQL is assembled from constants of this package (table names, fragments);
@@ -68,7 +72,7 @@ authors AS (
     GROUP BY a.publication_id
 ),
 keywords AS (
-    SELECT pk.publication_id, string_agg(k.term, ' ') AS names,
+    SELECT pk.publication_id, string_agg(k.term, ' ' ORDER BY pk.id) AS names,
            array_agg(DISTINCT k.id::integer) AS ids
     FROM publications_publication_keywords pk
     JOIN publications_keyword k ON k.id = pk.keyword_id
@@ -90,12 +94,15 @@ departments AS (
     JOIN department_up up ON up.id = pd.department_id
     WHERE {pred_d}
     GROUP BY pd.publication_id
+),
+known(kind, text, vector) AS (
+    SELECT * FROM unnest(%(known_kinds)s::text[], %(known_texts)s::text[],
+                         %(known_vectors)s::tsvector[])
 )
 SELECT p.id,
        setweight(t.vector, 'A')
-       || setweight(to_tsvector('{config}',
-              concat_ws(' ', au.names, kw.names, sj.names)), 'B')
-       || setweight(to_tsvector('{config}', {abstract}), 'C')
+       || setweight(coalesce(kn.vector, to_tsvector('{config}', n.names)), 'B')
+       || setweight(coalesce(ka.vector, to_tsvector('{config}', {abstract})), 'C')
        || setweight(to_tsvector('{config}',
               concat_ws(' ', v.title, v.abbreviation)), 'D'),
        t.vector,
@@ -105,12 +112,18 @@ SELECT p.id,
        coalesce(kw.ids, '{{}}'), coalesce(au.ids, '{{}}'),
        mod(p.id / 32, 16)::smallint
 FROM publications_publication p
-CROSS JOIN LATERAL (SELECT to_tsvector('{config}', {title}) AS vector) t
 LEFT JOIN publications_venue v ON v.id = p.venue_id
 LEFT JOIN authors au ON au.publication_id = p.id
 LEFT JOIN keywords kw ON kw.publication_id = p.id
 LEFT JOIN subjects sj ON sj.publication_id = p.id
 LEFT JOIN departments dp ON dp.publication_id = p.id
+CROSS JOIN LATERAL (
+    SELECT concat_ws(' ', au.names, kw.names, sj.names) AS names) n
+LEFT JOIN known kt ON kt.kind = 'title' AND kt.text = p.title
+LEFT JOIN known ka ON ka.kind = 'abstract' AND ka.text = p.abstract
+LEFT JOIN known kn ON kn.kind = 'names' AND kn.text = n.names
+CROSS JOIN LATERAL (
+    SELECT coalesce(kt.vector, to_tsvector('{config}', {title})) AS vector) t
 WHERE p.status = 'published' AND {pred_p}
 """
 
@@ -142,6 +155,28 @@ def documents_select(predicate: str) -> str:
         abstract=abstract_text("p.abstract"),
         sort_length=TITLE_SORT_LENGTH,
     )
+
+
+# Kinds of text whose vectors may be given, with the expression each is
+# parsed as: the record's title, its abstract, and the names of its
+# authors, keywords and subjects, as "names" above joins them.
+VECTOR_KINDS = ("title", "abstract", "names")
+
+
+def vectors_select() -> str:
+    """Vectors of %(kinds)s / %(texts)s pairs, as the documents parse them."""
+    return (
+        "SELECT kind, text, CASE kind "
+        f"WHEN 'title' THEN to_tsvector('{CONFIG}', {no_sentinels('text')}) "
+        f"WHEN 'abstract' THEN to_tsvector('{CONFIG}', {abstract_text('text')}) "
+        f"ELSE to_tsvector('{CONFIG}', text) END::text "
+        "FROM unnest(%(kinds)s::text[], %(texts)s::text[]) AS given(kind, text)"
+    )
+
+
+def none_known() -> dict[str, list]:
+    """Parameters of the documents' statements when no vector is given."""
+    return {"known_kinds": [], "known_texts": [], "known_vectors": []}
 
 
 def upsert(table: str, predicate: str) -> str:
