@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from publications.importers import ImportIssue, NormalisedRecord
 from publications.models import Publication
 from publications.sanitize import sanitize_abstract
+from publications.search.document import author_text, names_text
 from publications.services import NewPublication
 
 from .matching import ChunkLookup
@@ -66,26 +67,17 @@ def new_publication(
 def search_texts(
     record: NormalisedRecord, resolution: Resolution
 ) -> list[tuple[str, str]]:
-    """The texts the record's search document will parse, as the search
-    engine gathers them once the record is written (search.vectors_ahead):
-    its title, its abstract as stored, and the names of its authors (in
-    order), keywords and subjects."""
-    names = []
-    if resolution.authors:
-        names.append(
-            " ".join(
-                f"{a.name_as_printed} {a.person.given_names} {a.person.family_name}"
-                for a in resolution.authors
-            )
-        )
-    if resolution.keywords:
-        names.append(" ".join(k.term for k in resolution.keywords))
-    if resolution.subjects:
-        names.append(" ".join(sorted({s.name for s in resolution.subjects})))
+    """The texts the record's search document will parse once it is written
+    (search.vectors_ahead): its title, its abstract as stored, and its names."""
+    names = names_text(
+        [author_text(a.name_as_printed, a.person) for a in resolution.authors],
+        [k.term for k in resolution.keywords],
+        [s.name for s in resolution.subjects],
+    )
     return [
         ("title", record.title),
         ("abstract", sanitize_abstract(record.abstract or "")),
-        ("names", " ".join(names)),
+        ("names", names),
     ]
 
 

@@ -68,6 +68,21 @@ def title_sort_key(title: str) -> str:
     return plain.strip()[:TITLE_SORT_LENGTH]
 
 
+def author_text(name_as_printed: str, person) -> str:
+    """An author as the document holds them: the name as printed, then the
+    person's given and family names."""
+    return f"{name_as_printed} {person.given_names} {person.family_name}"
+
+
+def names_text(authors: list[str], keywords: list[str], subjects: list[str]) -> str:
+    """A record's names in one text, as PostgreSQL's documents join them
+    (postgres_sql.py): its authors (author_text) in order, then its keywords
+    in the record's order, then its subjects sorted, each once; a kind
+    without names adds nothing."""
+    parts = (authors, keywords, sorted(set(subjects)))
+    return " ".join(" ".join(names) for names in parts if names)
+
+
 @dataclass(frozen=True)
 class SearchDocument:
     publication_id: int
@@ -129,9 +144,7 @@ def documents_for(publication_ids) -> list[SearchDocument]:
                 title=clean_text(publication.title),
                 authors=clean_text(
                     " ".join(
-                        f"{a.name_as_printed} {a.person.given_names} "
-                        f"{a.person.family_name}"
-                        for a in authorships
+                        author_text(a.name_as_printed, a.person) for a in authorships
                     )
                 ),
                 keywords=clean_text(" ".join(k.term for k in keywords)),

@@ -70,6 +70,7 @@ from .postgres_sql import (
     WORDS,
     abstract_text,
     for_headline,
+    known_vectors,
     no_sentinels,
     upsert,
     vectors_select,
@@ -412,15 +413,9 @@ class PostgresBackend(SearchBackend):
                 f"WHERE p.id = {TABLE}.publication_id AND p.status = 'published')",
                 [ids],
             )
-            known = VECTORS_KNOWN.get() or {}
             cursor.execute(
                 upsert(TABLE, "{col} = ANY(%(ids)s)") + f" RETURNING {_KEYS}",
-                {
-                    "ids": ids,
-                    "known_kinds": [kind for kind, _ in known],
-                    "known_texts": [text for _, text in known],
-                    "known_vectors": list(known.values()),
-                },
+                {"ids": ids, **known_vectors(VECTORS_KNOWN.get())},
             )
             after = [counts.Keys(*row) for row in cursor.fetchall()]
             counts.counts_change(cursor, before, after)

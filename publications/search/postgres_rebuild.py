@@ -24,7 +24,7 @@ from .postgres_sql import (
     TABLE,
     WORDS,
     insert,
-    none_known,
+    known_vectors,
     upsert,
     word_text_query,
     words_rebuild,
@@ -69,7 +69,7 @@ def _write_range(bounds: tuple[int, int]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             insert(STAGING, "{col} >= %(low)s AND {col} < %(high)s"),
-            {"low": bounds[0], "high": bounds[1], **none_known()},
+            {"low": bounds[0], "high": bounds[1], **known_vectors()},
         )
         return cursor.rowcount
 
@@ -135,7 +135,7 @@ def rebuild(progress: ProgressFactory) -> int:
             )
             cursor.execute(
                 upsert(STAGING, "{col} = ANY(%(ids)s)"),
-                {"ids": changed, **none_known()},
+                {"ids": changed, **known_vectors()},
             )
         cursor.execute(f"DROP TABLE {TABLE}")
         cursor.execute(f"ALTER TABLE {STAGING} RENAME TO {TABLE}")

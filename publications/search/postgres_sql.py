@@ -174,9 +174,15 @@ def vectors_select() -> str:
     )
 
 
-def none_known() -> dict[str, list]:
-    """Parameters of the documents' statements when no vector is given."""
-    return {"known_kinds": [], "known_texts": [], "known_vectors": []}
+def known_vectors(known: dict[tuple[str, str], str] | None = None) -> dict[str, list]:
+    """Parameters of the documents' statements: the vectors given by (kind,
+    text), or none."""
+    known = known or {}
+    return {
+        "known_kinds": [kind for kind, _ in known],
+        "known_texts": [text for _, text in known],
+        "known_vectors": list(known.values()),
+    }
 
 
 def upsert(table: str, predicate: str) -> str:
