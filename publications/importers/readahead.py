@@ -10,9 +10,12 @@ forking a server process that runs threads is unsafe, and this package needs
 no Django set up.
 """
 
+import gc
 import multiprocessing
 import queue
 from collections.abc import Iterator
+
+from publications.gcpace import BULK_THRESHOLDS
 
 from . import get_parser
 from .base import ParsedItem
@@ -60,6 +63,7 @@ def read_ahead(format_name: str, path: str) -> Iterator[ParsedItem]:
 
 
 def _read(format_name: str, path: str, messages) -> None:
+    gc.set_threshold(*BULK_THRESHOLDS)  # a process of its own, for bulk work
     try:
         batch: list[ParsedItem] = []
         with open(path, "rb") as stream:

@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from publications import search
+from publications.gcpace import bulk_gc
 from publications.models import Publication
 
 from . import planning
@@ -63,7 +64,7 @@ def batch_import(
     heartbeat = Heartbeat(batch)
     ahead = plans_ahead()
     try:
-        with transaction.atomic(), search.counts_deferred():
+        with bulk_gc(), transaction.atomic(), search.counts_deferred():
             return _pass(
                 batch, user, heartbeat, progress, status, update_matched, ahead
             )

@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from publications.gcpace import bulk_gc
 from publications.importers import (
     HEAD_SIZE,
     ImportIssue,
@@ -133,9 +134,10 @@ def batch_plan(
         raise ValidationError("The batch is being applied now.")
     if items is None and not batch.file:
         raise ValidationError("The batch has no file to read.")
-    batch = planning.plan(
-        batch=batch, items=items, progress=progress, update_matched=update_matched
-    )
+    with bulk_gc():
+        batch = planning.plan(
+            batch=batch, items=items, progress=progress, update_matched=update_matched
+        )
     if batch.failure:
         batch.counts["plan_failed"] = True
         ImportBatch.objects.filter(pk=batch.pk).update(counts=batch.counts)
@@ -234,7 +236,8 @@ def batch_apply(
     now (no plan, already applied, being applied). `progress(done, total)`
     is called after each chunk.
     """
-    return applying.apply(batch=batch, user=user, progress=progress, status=status)
+    with bulk_gc():
+        return applying.apply(batch=batch, user=user, progress=progress, status=status)
 
 
 def batch_is_interrupted(batch: ImportBatch) -> bool:
