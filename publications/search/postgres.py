@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from .. import stats
+from ..bound import bound_cursor
 from . import counts
 from .base import (
     MARK_START,
@@ -405,7 +406,7 @@ class PostgresBackend(SearchBackend):
         ids = sorted({int(pk) for pk in publication_ids})
         if not ids:
             return
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), bound_cursor() as cursor:
             before = _keys_locked(cursor, ids)
             cursor.execute(
                 f"DELETE FROM {TABLE} WHERE publication_id = ANY(%s) AND NOT EXISTS "
@@ -425,7 +426,7 @@ class PostgresBackend(SearchBackend):
         pairs = {(kind, text) for kind, text in texts if kind in VECTOR_KINDS}
         if not pairs:
             return {}
-        with connection.cursor() as cursor:
+        with bound_cursor() as cursor:
             cursor.execute(
                 vectors_select(),
                 {
