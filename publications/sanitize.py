@@ -4,11 +4,16 @@ Ammonia (through nh3) parses the HTML as a browser would and keeps only the
 listed tags, with no attributes; everything else is removed, its text kept.
 """
 
+from functools import lru_cache
+
 import nh3
 
 ABSTRACT_TAGS = {"p", "br", "i", "em", "b", "strong", "sub", "sup"}
 
 
+# An import sanitises each abstract twice, in two threads: when it plans the
+# record's search text and when it writes the record. Two chunks' worth.
+@lru_cache(maxsize=2048)
 def sanitize_abstract(html: str) -> str:
     cleaned = nh3.clean(
         html,
