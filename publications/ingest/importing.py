@@ -17,6 +17,7 @@ being checked until then; cut off, it is checked again on retry.
 """
 
 import logging
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -33,7 +34,7 @@ from .building import search_texts
 from .models import ImportBatch, ImportRow
 from .reading import FileIssues, input_rows
 from .resolving import Resolver
-from .rowwrites import rows_insert
+from .rowwrites import json_values, rows_insert
 
 logger = logging.getLogger(__name__)
 
@@ -115,16 +116,16 @@ def _pass(
         input_rows(planning.batch_items(batch, None), file_issues), planning.CHUNK
     )
     planned_chunks = (
-        PlannedAhead(planner, chunks, _search_vectors)
+        PlannedAhead(planner, chunks, _prepared)
         if ahead
         else _PlannedInTurn(planner, chunks)
     )
     try:
-        for chunk, planned, replaced, vectors in planned_chunks:
+        for chunk, planned, replaced, prepared in planned_chunks:
             rows = [row for row, _ in planned]
             if replaced or any(map(_blocked, rows)):
                 raise TwoSteps
-            with search.vectors_known(vectors):
+            with search.vectors_known(prepared.vectors):
                 applier.write(
                     rows,
                     [
@@ -133,7 +134,7 @@ def _pass(
                         if writes(row)
                     ],
                 )
-            rows_insert(rows)
+            rows_insert(rows, prepared.encoded)
             for row in rows:
                 planning.count(counts, row)
             heartbeat.beat(counts["rows"])
@@ -156,15 +157,27 @@ def plans_ahead() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def _search_vectors(chunk, planned) -> dict:
-    """The search vectors of the records a planned chunk creates, computed
-    by the planning thread's connection while the chunk before is written:
-    parsing text is a third of the database's work in a write."""
-    return search.vectors_ahead(
-        text
-        for (row, resolution), given in zip(planned, chunk, strict=True)
-        if row.action == ImportRow.Action.CREATE
-        for text in search_texts(given.record, resolution)
+@dataclass
+class Prepared:
+    """What the write of a planned chunk needs that can be made beforehand."""
+
+    vectors: dict = field(default_factory=dict)
+    encoded: list | None = None  # the rows' JSON columns (rowwrites)
+
+
+def _prepared(chunk, planned) -> Prepared:
+    """Made by the planning thread, on its connection, while the chunk
+    before is written: the search vectors of the records the chunk creates
+    (parsing text is a third of the database's work in a write), and its
+    rows' JSON."""
+    return Prepared(
+        vectors=search.vectors_ahead(
+            text
+            for (row, resolution), given in zip(planned, chunk, strict=True)
+            if row.action == ImportRow.Action.CREATE
+            for text in search_texts(given.record, resolution)
+        ),
+        encoded=json_values([row for row, _ in planned]),
     )
 
 
@@ -179,7 +192,7 @@ class _PlannedInTurn:
     def __iter__(self):
         for chunk in self._chunks:
             planned = self._planner.plan_resolved(chunk)
-            yield chunk, planned, self._planner.take_replaced(), {}
+            yield chunk, planned, self._planner.take_replaced(), Prepared()
 
     def close(self) -> None:
         self._chunks.close()

@@ -15,30 +15,40 @@ COLUMNS = (
     "batch_id",
     "row_number",
     "title",
-    "record",
-    "issues",
     "match_kind",
     "match_id",
     "similarity",
-    "diff",
     "action",
     "outcome",
     "message",
     "publication_id",
 )
-JSON_COLUMNS = {"record", "issues", "diff"}
+JSON_COLUMNS = ("record", "issues", "diff")
 
 
-def _value(row: ImportRow, name: str):
-    value = getattr(row, name)
-    if name in JSON_COLUMNS:
-        return None if value is None else json.dumps(value, ensure_ascii=False)
-    return value
+def _encoded(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def rows_insert(rows: list[ImportRow]) -> None:
+def json_values(rows: list[ImportRow]) -> list[tuple[str | None, ...]]:
+    """Each row's JSON columns, encoded: a one-pass import encodes a chunk's
+    in the thread that plans it, while the chunk before is written."""
+    return [
+        tuple(_encoded(getattr(row, name)) for name in JSON_COLUMNS) for row in rows
+    ]
+
+
+def rows_insert(rows: list[ImportRow], encoded=None) -> None:
+    """Insert the rows; `encoded`, their json_values when already known."""
+    if encoded is None:
+        encoded = json_values(rows)
     BulkWriter().insert(
-        ImportRow, COLUMNS, ([_value(row, name) for name in COLUMNS] for row in rows)
+        ImportRow,
+        (*COLUMNS, *JSON_COLUMNS),
+        (
+            (*(getattr(row, name) for name in COLUMNS), *values)
+            for row, values in zip(rows, encoded, strict=True)
+        ),
     )
 
 
