@@ -12,8 +12,9 @@ ABSTRACT_TAGS = {"p", "br", "i", "em", "b", "strong", "sub", "sup"}
 
 
 # An import sanitises each abstract twice, in two threads: when it plans the
-# record's search text and when it writes the record. Two chunks' worth.
-@lru_cache(maxsize=2048)
+# record's search text and when it writes the record, up to three chunks
+# later.
+@lru_cache(maxsize=4096)
 def sanitize_abstract(html: str) -> str:
     cleaned = nh3.clean(
         html,
