@@ -3,6 +3,11 @@
 Rows are tuples in the order of the columns given; every other column of the
 model gets its field default, so a column added later does not break the
 writer. Ids of rows other rows point at are reserved before writing.
+
+COPY goes in PostgreSQL's binary format where every column is of a plain
+type (numbers, text, booleans, dates and times): formatting rows as text
+took five times the Python time, and the server parsed the text back. JSON
+columns go as text, which their binary format is not.
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,6 +16,18 @@ from django.db import connection as default_connection
 from django.db import models
 
 EXECUTEMANY_BATCH = 2000
+# Column types written in binary COPY, as Django names them on PostgreSQL.
+BINARY_TYPES = {
+    "bigint",
+    "integer",
+    "smallint",
+    "boolean",
+    "varchar",
+    "text",
+    "date",
+    "timestamp with time zone",
+    "double precision",
+}
 
 
 class BulkWriter:
@@ -66,12 +83,29 @@ class BulkWriter:
         names = ", ".join(qn(f.column) for f in given + rest)
         table = qn(model._meta.db_table)
         if self.is_postgresql:
-            return self._copy(f"COPY {table} ({names}) FROM STDIN", rows, constants)
+            types = self._binary_types(given + rest)
+            sql = f"COPY {table} ({names}) FROM STDIN"
+            if types:
+                sql += " (FORMAT BINARY)"
+            return self._copy(sql, rows, constants, types)
         return self._executemany(table, names, given, rows, constants)
 
-    def _copy(self, sql: str, rows, constants) -> int:
+    def _binary_types(self, fields) -> list[str] | None:
+        """The columns' type names for a binary COPY, or None where one is
+        not of a plain type."""
+        types = []
+        for field in fields:
+            name = field.db_type(self.connection).split("(")[0]
+            if name not in BINARY_TYPES:
+                return None
+            types.append(name)
+        return types
+
+    def _copy(self, sql: str, rows, constants, types) -> int:
         count = 0
         with self.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            if types:
+                copy.set_types(types)
             for row in rows:
                 copy.write_row((*row, *constants))
                 count += 1
