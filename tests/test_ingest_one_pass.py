@@ -194,3 +194,42 @@ def test_planned_ahead_a_row_that_cannot_be_written_stops_the_planning(catalogue
 
     batch_plan(batch=batch)
     assert batch.rows.get(row_number=5).issues[0]["field"] == "publication_date"
+
+
+@planned_ahead
+@on_its_own
+def test_planned_ahead_a_write_that_fails_rolls_the_pass_back(catalogue, caplog):
+    # After the first chunk is written, a record in the same transaction takes
+    # the DOI of row 4, in the second chunk: that chunk was planned on the
+    # other connection, which cannot see it, so its write fails, not its plan.
+    def take_the_doi(done, total):
+        if done == 2:
+            publication_create(
+                title="Taken meanwhile",
+                pub_year=2020,
+                doi="10.5555/one.3",
+                document_type=DocumentType.objects.get(name="Article"),
+            )
+
+    lines = (
+        LINES[0],
+        LINES[1],
+        "Another ward round,2022,Article,10.5555/one.3,Lena,Berg,\n",
+    )
+    batch = sheet(*lines)
+    assert plans_ahead()
+    with caplog.at_level("WARNING", logger="publications.ingest.importing"):
+        assert batch_import(batch=batch, user=None, progress=take_the_doi) is None
+    assert f"Import batch {batch.pk} goes in two steps" in caplog.text
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows.count()) == ("queued", 0)
+    # Nothing the pass wrote stays, the records of its first chunk included.
+    assert list(Publication.objects.values_list("title", flat=True)) == [
+        "An older record"
+    ]
+    assert not planners_running()
+
+    batch_plan(batch=batch)
+    batch_apply(batch=batch, user=None)
+    assert batch.status == "applied"
+    assert batch.counts["created"] == 3
