@@ -49,8 +49,14 @@ class Subject(models.Model):
 
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
+    # Indexed as the first column of subject_unique_name_under_parent.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_index=False,
     )
     depth = models.PositiveSmallIntegerField(default=1)
 
@@ -369,8 +375,12 @@ class PublicationDepartment(models.Model):
         related_name="department_links",
         db_index=False,
     )
+    # Indexed as the first column of pubdept_dept_idx.
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="publication_links"
+        Department,
+        on_delete=models.PROTECT,
+        related_name="publication_links",
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(default=1)
 
@@ -401,8 +411,9 @@ class Authorship(models.Model):
         related_name="authorships",
         db_index=False,
     )
+    # Indexed as the first column of authorship_person_idx.
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="authorships"
+        Person, on_delete=models.PROTECT, related_name="authorships", db_index=False
     )
     position = models.PositiveSmallIntegerField()
     name_as_printed = models.CharField(max_length=255, blank=True)

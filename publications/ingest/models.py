@@ -191,8 +191,9 @@ class ImportRow(models.Model):
         SKIPPED = "skipped", "Skipped"
         FAILED = "failed", "Failed"
 
+    # Indexed as the first column of import_row_unique_number.
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="rows"
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
     )
     row_number = models.PositiveIntegerField()
     title = models.CharField(max_length=1000, blank=True)
