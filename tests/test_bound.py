@@ -26,7 +26,9 @@ def test_a_bound_cursor_sends_arrays_of_awkward_texts_as_they_are(
     assert rows == [(text, n) for n, text in enumerate(TEXTS)]
 
 
-def test_a_bound_cursor_takes_plain_parameters_on_every_engine(django_assert_num_queries):
+def test_a_bound_cursor_takes_plain_parameters_on_every_engine(
+    django_assert_num_queries,
+):
     with django_assert_num_queries(1), bound_cursor() as cursor:
         cursor.execute("SELECT %s, %s", ["O'Brien", 3])
         assert tuple(cursor.fetchone()) == ("O'Brien", 3)
