@@ -19,9 +19,7 @@ def bound_cursor(connection=default_connection) -> Iterator:
     """A cursor of `connection` that binds on the server (PostgreSQL), or
     its ordinary cursor elsewhere; queries are logged and wrapped as
     Django's own are."""
-    import os
-
-    if connection.vendor != "postgresql" or os.environ.get("NOBIND"):
+    if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return

@@ -38,7 +38,9 @@ def json_values(rows: list[ImportRow]) -> list[tuple[str | None, ...]]:
     ]
 
 
-def rows_insert(rows: list[ImportRow], encoded=None) -> None:
+def rows_insert(
+    rows: list[ImportRow], encoded: list[tuple[str | None, ...]] | None = None
+) -> None:
     """Insert the rows; `encoded`, their json_values when already known."""
     if encoded is None:
         encoded = json_values(rows)
