@@ -3,7 +3,6 @@ from django.db import models
 from django.db.models.functions import Right, Substr
 from django.urls import reverse
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
 from .citation import person_name
 from .dates import PartialDate
@@ -14,6 +13,7 @@ from .fields import (
     PMCIDField,
     PubMedIDField,
 )
+from .history import AuditHistory
 from .querysets import PublicationQuerySet
 from .titles import TITLE_KEY_LENGTH, TITLE_PREFIX_LENGTH
 
@@ -255,7 +255,7 @@ class Publication(BlankIdentifiersAsNull, models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[subjects, keywords])
+    history = AuditHistory(m2m_fields=[subjects, keywords], indexed=("id",))
     objects = PublicationQuerySet.as_manager()
 
     class Meta:
@@ -384,7 +384,7 @@ class PublicationDepartment(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = AuditHistory(indexed=("publication",))
 
     class Meta:
         ordering = ["position", "id"]
@@ -420,7 +420,7 @@ class Authorship(models.Model):
     affiliation = models.TextField("affiliation as printed", blank=True)
     corresponding = models.BooleanField("corresponding author", default=False)
 
-    history = HistoricalRecords()
+    history = AuditHistory(indexed=("publication",))
 
     class Meta:
         ordering = ["position"]
@@ -462,7 +462,7 @@ class RelatedLink(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     position = models.PositiveSmallIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = AuditHistory(indexed=("publication",))
 
     class Meta:
         ordering = ["position", "id"]

@@ -97,6 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Audit history is read by record, never by date across records
+# (publications/history.py): no index on the history tables' dates.
+SIMPLE_HISTORY_DATE_INDEX = False
 
 CACHES = {
     "default": (

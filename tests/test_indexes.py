@@ -53,3 +53,41 @@ def test_no_plain_index_is_the_start_of_another():
         if (redundant := redundant_indexes(table))
     }
     assert found == {}
+
+
+def indexed_columns(table: str) -> set[str]:
+    """The columns of the table's plain, single-column indexes."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {
+        details["columns"][0]
+        for details in constraints.values()
+        if details["index"]
+        and not details["unique"]
+        and not details["primary_key"]
+        and len(details["columns"]) == 1
+    }
+
+
+def test_history_tables_index_what_the_audit_pages_read():
+    """A record's versions are read by its id, the changes to its authors,
+    departments and links by publication, a version's keywords and subjects
+    by the version; who made a change stays indexed, for deleting a user.
+    Nothing else is indexed: each index costs every history row written."""
+    by_record = {"id", "history_user_id"}
+    by_publication = {"publication_id", "history_user_id"}
+    expected = {
+        "publications_historicalpublication": by_record,
+        "publications_historicalauthorship": by_publication,
+        "publications_historicalpublicationdepartment": by_publication,
+        "publications_historicalrelatedlink": by_publication,
+        "publications_historicalpublication_keywords": {"history_id"},
+        "publications_historicalpublication_subjects": {"history_id"},
+    }
+    history_tables = {
+        table
+        for table in catalogue_tables()
+        if table.startswith("publications_historical")
+    }
+    assert history_tables == set(expected)
+    assert {table: indexed_columns(table) for table in expected} == expected
