@@ -233,3 +233,34 @@ def test_planned_ahead_a_write_that_fails_rolls_the_pass_back(catalogue, caplog)
     batch_apply(batch=batch, user=None)
     assert batch.status == "applied"
     assert batch.counts["created"] == 3
+
+
+def test_a_field_the_write_refuses_sends_the_batch_through_two_steps(catalogue):
+    # The pass leaves fields to the write, which checks them all; the plan
+    # made after the rollback names the field.
+    head = HEAD.rstrip("\n") + ",volnum\n"
+    batch = batch_create(
+        file=io.BytesIO(
+            (
+                head
+                + LINES[0].rstrip("\n")
+                + ",12\n"
+                + LINES[1].rstrip("\n")
+                + ","
+                + "9" * 60
+                + "\n"
+            ).encode()
+        ),
+        filename="sheet.csv",
+        user=None,
+        mode=ImportBatch.Mode.ALL_OR_NOTHING,
+    )
+    assert batch_import(batch=batch, user=None) is None
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows.count()) == ("queued", 0)
+    assert Publication.objects.count() == 1
+
+    batch_plan(batch=batch)
+    issues = batch.rows.get(row_number=3).issues
+    assert [(i["field"], i["blocking"]) for i in issues] == [("volume", True)]
+    assert "at most 50 characters" in issues[0]["message"]

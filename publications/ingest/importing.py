@@ -108,6 +108,7 @@ def _pass(
         update_matched=update_matched,
         resolver=resolver,
         matching_below=(last or 0) + 1,
+        check_fields=False,
     )
     applier = ChunkApplier(batch, user=user, status=status, resolver=resolver)
     file_issues = FileIssues()

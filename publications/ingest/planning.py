@@ -284,6 +284,7 @@ class ChunkPlanner:
         update_matched: bool,
         resolver: Resolver | None = None,
         matching_below: int | None = None,
+        check_fields: bool = True,
     ):
         self.batch = batch
         self.update_matched = update_matched
@@ -291,6 +292,10 @@ class ChunkPlanner:
         # Given when the batch is written as it is planned (importing.py):
         # its own new records are not the catalogue its rows are matched in.
         self.matching_below = matching_below
+        # False when the write follows at once and checks every field
+        # itself (importing.py): a record it refuses rolls the pass back,
+        # and the plan made then names the field.
+        self.check_fields = check_fields
         self.record_ids: dict[int, int] = {}
         self.replaced: dict[int, int] = {}
 
@@ -356,7 +361,11 @@ class ChunkPlanner:
             planned.similarity = match.similarity
         publication_id = match.publication_id if match else None
         for issue in blocking_issues(
-            record, resolution, lookup, publication_id=publication_id
+            record,
+            resolution,
+            lookup,
+            publication_id=publication_id,
+            fields=self.check_fields,
         ):
             issues.append(issue_to_data(issue, blocking=True))
 
