@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from publications.importers import ImportIssue, NormalisedRecord
 from publications.models import Publication
 from publications.sanitize import sanitize_abstract
-from publications.search.document import author_text, names_text
+from publications.search import DocumentTexts
+from publications.search.document import author_text, names_text, venue_text
 from publications.services import NewPublication
 
 from .matching import ChunkLookup
@@ -64,21 +65,21 @@ def new_publication(
     )
 
 
-def search_texts(
-    record: NormalisedRecord, resolution: Resolution
-) -> list[tuple[str, str]]:
-    """The texts the record's search document will parse once it is written
-    (search.vectors_ahead): its title, its abstract as stored, and its names."""
+def document_texts(record: NormalisedRecord, resolution: Resolution) -> DocumentTexts:
+    """The texts the record's search document will be parsed from once it
+    is written (search.documents_ahead): its title and abstract as stored,
+    its names and its venue."""
     names = names_text(
         [author_text(a.name_as_printed, a.person) for a in resolution.authors],
         [k.term for k in resolution.keywords],
         [s.name for s in resolution.subjects],
     )
-    return [
-        ("title", record.title),
-        ("abstract", sanitize_abstract(record.abstract or "")),
-        ("names", names),
-    ]
+    return DocumentTexts(
+        title=record.title,
+        abstract=sanitize_abstract(record.abstract or ""),
+        names=names,
+        venue=venue_text(resolution.venue),
+    )
 
 
 def blocking_issues(

@@ -30,7 +30,7 @@ from publications.models import Publication
 from . import planning
 from .ahead import PlannedAhead
 from .applying import ChunkApplier, Heartbeat, finish, writes
-from .building import search_texts
+from .building import document_texts
 from .models import ImportBatch, ImportRow
 from .reading import FileIssues, input_rows
 from .resolving import Resolver
@@ -126,7 +126,7 @@ def _pass(
             rows = [row for row, _ in planned]
             if replaced or any(map(_blocked, rows)):
                 raise TwoSteps
-            with search.vectors_known(prepared.vectors):
+            with search.documents_known(prepared.documents):
                 applier.write(
                     rows,
                     [
@@ -162,21 +162,20 @@ def plans_ahead() -> bool:
 class Prepared:
     """What the write of a planned chunk needs that can be made beforehand."""
 
-    vectors: dict = field(default_factory=dict)
+    documents: dict = field(default_factory=dict)
     encoded: list | None = None  # the rows' JSON columns (rowwrites)
 
 
 def _prepared(chunk, planned) -> Prepared:
     """Made by the planning thread, on its connection, while the chunk
-    before is written: the search vectors of the records the chunk creates
-    (parsing text is a third of the database's work in a write), and its
-    rows' JSON."""
+    before is written: the search documents of the records the chunk
+    creates (parsing their texts was over half the database's work in
+    indexing them), and its rows' JSON."""
     return Prepared(
-        vectors=search.vectors_ahead(
-            text
+        documents=search.documents_ahead(
+            document_texts(given.record, resolution)
             for (row, resolution), given in zip(planned, chunk, strict=True)
             if row.action == ImportRow.Action.CREATE
-            for text in search_texts(given.record, resolution)
         ),
         encoded=json_values([row for row, _ in planned]),
     )
@@ -184,7 +183,7 @@ def _prepared(chunk, planned) -> Prepared:
 
 class _PlannedInTurn:
     """Each chunk planned when it is wanted, in this thread; the search
-    vectors are left to the write, as there is no other connection to
+    documents are left to the write, as there is no other connection to
     compute them on."""
 
     def __init__(self, planner, chunks):

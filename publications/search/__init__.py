@@ -12,9 +12,16 @@ from contextlib import AbstractContextManager, contextmanager
 from django.db import connection, transaction
 
 from .. import stats
-from .base import VECTORS_KNOWN, SearchBackend, SearchFilters, SearchPage
+from .base import (
+    DOCUMENTS_KNOWN,
+    DocumentTexts,
+    SearchBackend,
+    SearchFilters,
+    SearchPage,
+)
 
 __all__ = [
+    "DocumentTexts",
     "SearchBackend",
     "SearchFilters",
     "SearchPage",
@@ -23,8 +30,8 @@ __all__ = [
     "get_backend",
     "index_publications",
     "index_publications_on_commit",
-    "vectors_ahead",
-    "vectors_known",
+    "documents_ahead",
+    "documents_known",
 ]
 
 
@@ -84,20 +91,21 @@ def counts_deferred() -> AbstractContextManager[None]:
     return deferred()
 
 
-def vectors_ahead(texts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """The text vectors of (kind, text) pairs (kinds: "title", "abstract",
-    "names"), computed now, on this thread's connection, for a later index
-    write in `vectors_known`: a one-pass import computes a chunk's while the
-    chunk before is written. Empty where the engine stores none."""
-    return get_backend().vectors(texts)
+def documents_ahead(texts: Iterable[DocumentTexts]) -> dict[DocumentTexts, tuple]:
+    """The documents of records with these texts, computed now, on this
+    thread's connection, for a later index write in `documents_known`: a
+    one-pass import computes a chunk's while the chunk before is written.
+    Empty where the engine stores none."""
+    return get_backend().documents(texts)
 
 
 @contextmanager
-def vectors_known(known: dict[tuple[str, str], str]) -> Iterator[None]:
-    """Index writes inside use these vectors for the very texts they were
-    computed from, instead of parsing those texts again."""
-    token = VECTORS_KNOWN.set(known)
+def documents_known(known: dict[DocumentTexts, tuple]) -> Iterator[None]:
+    """Index writes inside use these documents for records whose texts are
+    the very texts they were computed from, instead of parsing those texts
+    again."""
+    token = DOCUMENTS_KNOWN.set(known)
     try:
         yield
     finally:
-        VECTORS_KNOWN.reset(token)
+        DOCUMENTS_KNOWN.reset(token)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -111,10 +112,22 @@ class Progress:
 
 ProgressFactory = Callable[..., AbstractContextManager[Progress]]
 
-# Text vectors computed ahead, by (kind, text), for the index writes of this
-# context (search.vectors_known).
-VECTORS_KNOWN: ContextVar[dict[tuple[str, str], str] | None] = ContextVar(
-    "search_vectors_known", default=None
+
+class DocumentTexts(NamedTuple):
+    """The texts a record's document is parsed from, as stored: its title,
+    its abstract, its names (document.names_text) and its venue's title and
+    abbreviation (document.venue_text)."""
+
+    title: str
+    abstract: str
+    names: str
+    venue: str
+
+
+# Documents computed ahead, by the texts they were computed from, for the
+# index writes of this context (search.documents_known).
+DOCUMENTS_KNOWN: ContextVar[dict[DocumentTexts, tuple] | None] = ContextVar(
+    "search_documents_known", default=None
 )
 
 
@@ -143,8 +156,8 @@ class SearchBackend:
     def remove(self, publication_ids: Iterable[int]) -> None:
         raise NotImplementedError
 
-    def vectors(self, texts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """The text vectors of these (kind, text) pairs, for an engine that
+    def documents(self, texts: Iterable[DocumentTexts]) -> dict[DocumentTexts, tuple]:
+        """The documents of records with these texts, for an engine that
         stores them; an engine that does not returns none."""
         return {}
 

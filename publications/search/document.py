@@ -83,6 +83,16 @@ def names_text(authors: list[str], keywords: list[str], subjects: list[str]) -> 
     return " ".join(" ".join(names) for names in parts if names)
 
 
+def venue_text(venue) -> str:
+    """A venue as the document holds it: its title and abbreviation (as
+    PostgreSQL's concat_ws joins them, leaving out only what is unset)."""
+    if venue is None:
+        return ""
+    return " ".join(
+        part for part in (venue.title, venue.abbreviation) if part is not None
+    )
+
+
 @dataclass(frozen=True)
 class SearchDocument:
     publication_id: int

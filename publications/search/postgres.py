@@ -44,6 +44,7 @@ from .. import stats
 from ..bound import bound_cursor
 from . import counts
 from .base import (
+    DOCUMENTS_KNOWN,
     MARK_START,
     MARK_STOP,
     MAX_RESULTS,
@@ -52,7 +53,7 @@ from .base import (
     RELEVANCE,
     TITLE,
     TOP_KEYWORDS,
-    VECTORS_KNOWN,
+    DocumentTexts,
     Hit,
     ProgressFactory,
     SearchBackend,
@@ -67,17 +68,17 @@ from .document import WEIGHTS
 from .postgres_sql import (
     CONFIG,
     TABLE,
-    VECTOR_KINDS,
     WORDS,
     abstract_text,
+    documents_ahead_select,
     for_headline,
-    known_vectors,
+    known_documents,
     no_sentinels,
     upsert,
-    vectors_select,
     word_text_query,
     words_add,
 )
+from .postgres_vectors import adapted
 from .query import Item, ParsedQuery, parse_query
 
 WORK_MEM = "64MB"
@@ -407,6 +408,7 @@ class PostgresBackend(SearchBackend):
         if not ids:
             return
         with transaction.atomic(), bound_cursor() as cursor:
+            adapted(cursor)
             before = _keys_locked(cursor, ids)
             cursor.execute(
                 f"DELETE FROM {TABLE} WHERE publication_id = ANY(%s) AND NOT EXISTS "
@@ -416,25 +418,27 @@ class PostgresBackend(SearchBackend):
             )
             cursor.execute(
                 upsert(TABLE, "{col} = ANY(%(ids)s)") + f" RETURNING {_KEYS}",
-                {"ids": ids, **known_vectors(VECTORS_KNOWN.get())},
+                {"ids": ids, **known_documents(DOCUMENTS_KNOWN.get())},
             )
             after = [counts.Keys(*row) for row in cursor.fetchall()]
             counts.counts_change(cursor, before, after)
             cursor.execute(words_add(), [word_text_query(ids)])
 
-    def vectors(self, texts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        pairs = {(kind, text) for kind, text in texts if kind in VECTOR_KINDS}
-        if not pairs:
+    def documents(self, texts: Iterable[DocumentTexts]) -> dict[DocumentTexts, tuple]:
+        given = list(dict.fromkeys(texts))
+        if not given:
             return {}
         with bound_cursor() as cursor:
             cursor.execute(
-                vectors_select(),
+                documents_ahead_select(),
                 {
-                    "kinds": [kind for kind, _ in pairs],
-                    "texts": [text for _, text in pairs],
+                    "titles": [t.title for t in given],
+                    "abstracts": [t.abstract for t in given],
+                    "names": [t.names for t in given],
+                    "venues": [t.venue for t in given],
                 },
             )
-            return {(kind, text): vector for kind, text, vector in cursor.fetchall()}
+            return dict(zip(given, cursor.fetchall(), strict=True))
 
     def remove(self, publication_ids: Iterable[int]) -> None:
         ids = sorted({int(pk) for pk in publication_ids})

@@ -18,17 +18,19 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..bound import bound_cursor
 from .base import ProgressFactory
 from .counts import AUTHORS, FACETS, counts_rebuild
 from .postgres_sql import (
     TABLE,
     WORDS,
     insert,
-    known_vectors,
+    known_documents,
     upsert,
     word_text_query,
     words_rebuild,
 )
+from .postgres_vectors import adapted
 
 STAGING = f"{TABLE}_rebuild"
 BATCH = 10_000  # ids per INSERT ... SELECT
@@ -66,10 +68,10 @@ def _copy_indexes(cursor) -> list[tuple[str, str]]:
 
 
 def _write_range(bounds: tuple[int, int]) -> int:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
+    with transaction.atomic(), bound_cursor() as cursor:
+        adapted(cursor).execute(
             insert(STAGING, "{col} >= %(low)s AND {col} < %(high)s"),
-            {"low": bounds[0], "high": bounds[1], **known_vectors()},
+            {"low": bounds[0], "high": bounds[1], **known_documents()},
         )
         return cursor.rowcount
 
@@ -133,10 +135,11 @@ def rebuild(progress: ProgressFactory) -> int:
             cursor.execute(
                 f"DELETE FROM {STAGING} WHERE publication_id = ANY(%s)", [changed]
             )
-            cursor.execute(
-                upsert(STAGING, "{col} = ANY(%(ids)s)"),
-                {"ids": changed, **known_vectors()},
-            )
+            with bound_cursor() as bound:
+                adapted(bound).execute(
+                    upsert(STAGING, "{col} = ANY(%(ids)s)"),
+                    {"ids": changed, **known_documents()},
+                )
         cursor.execute(f"DROP TABLE {TABLE}")
         cursor.execute(f"ALTER TABLE {STAGING} RENAME TO {TABLE}")
         for staged, name, primary in renames:

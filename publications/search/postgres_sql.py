@@ -6,10 +6,10 @@ authors, keywords, subjects and departments with string_agg/array_agg, the
 weighted tsvector, and the filter/sort keys. Parts and weights follow
 document.py.
 
-The text vectors of titles, abstracts and names may be given, computed
-ahead on another connection (`vectors_select`): each is used only where
-its text is the record's very text, so a stale one is never used.
-"""
+Documents may be given, computed ahead on another connection from a
+record's texts (`documents_ahead_select`): each is used only where the
+texts it was computed from are the record's very texts, so a stale one is
+never used."""
 
 # SQL is assembled from constants of this package (table names, fragments);
 # every value from a request or a record is a bound parameter. Arrays of
@@ -20,6 +20,7 @@ its text is the record's very text, so a stale one is never used.
 
 from .base import ANGLE_CLOSE, ANGLE_OPEN, SENTINELS
 from .document import TITLE_SORT_LENGTH
+from .postgres_vectors import Vectors
 
 CONFIG = "repository_search"
 TABLE = "publications_search"
@@ -98,16 +99,13 @@ departments AS (
     WHERE {pred_d}
     GROUP BY pd.publication_id
 ),
-known(kind, text, vector) AS (
-    SELECT * FROM unnest(%(known_kinds)b::text[], %(known_texts)b::text[],
-                         %(known_vectors)b::tsvector[])
+known(title, abstract, names, venue, document, title_vector) AS (
+    SELECT * FROM unnest(%(known_titles)b::text[], %(known_abstracts)b::text[],
+                         %(known_names)b::text[], %(known_venues)b::text[],
+                         %(known_documents)b, %(known_title_vectors)b)
 )
 SELECT p.id,
-       setweight(t.vector, 'A')
-       || setweight(coalesce(kn.vector, to_tsvector('{config}', n.names)), 'B')
-       || setweight(coalesce(ka.vector, to_tsvector('{config}', {abstract})), 'C')
-       || setweight(to_tsvector('{config}',
-              concat_ws(' ', v.title, v.abbreviation)), 'D'),
+       coalesce(k.document, {document}),
        t.vector,
        p.pub_year, p.document_type_id, p.date_sort,
        left(lower(unaccent(p.title)), {sort_length}),
@@ -122,11 +120,10 @@ LEFT JOIN subjects sj ON sj.publication_id = p.id
 LEFT JOIN departments dp ON dp.publication_id = p.id
 CROSS JOIN LATERAL (
     SELECT concat_ws(' ', au.names, kw.names, sj.names) AS names) n
-LEFT JOIN known kt ON kt.kind = 'title' AND kt.text = p.title
-LEFT JOIN known ka ON ka.kind = 'abstract' AND ka.text = p.abstract
-LEFT JOIN known kn ON kn.kind = 'names' AND kn.text = n.names
+LEFT JOIN known k ON k.title = p.title AND k.abstract = p.abstract
+    AND k.names = n.names AND k.venue = {venue}
 CROSS JOIN LATERAL (
-    SELECT coalesce(kt.vector, to_tsvector('{config}', {title})) AS vector) t
+    SELECT coalesce(k.title_vector, to_tsvector('{config}', {title})) AS vector) t
 WHERE p.status = 'published' AND {pred_p}
 """
 
@@ -138,6 +135,22 @@ _UPDATE = ", ".join(
     f"{column} = EXCLUDED.{column}"
     for column in COLUMNS.replace(" ", "").split(",")[1:]
 )
+
+
+# The venue's text, as a document parses it.
+VENUE_TEXT = "concat_ws(' ', v.title, v.abbreviation)"
+
+
+def document_vector(title_vector: str, names: str, abstract: str, venue: str) -> str:
+    """The weighted document, from its title's vector and the texts of its
+    names, abstract (as stored) and venue: one expression for the documents
+    built here and those computed ahead."""
+    return (
+        f"setweight({title_vector}, 'A') "
+        f"|| setweight(to_tsvector('{CONFIG}', {names}), 'B') "
+        f"|| setweight(to_tsvector('{CONFIG}', {abstract_text(abstract)}), 'C') "
+        f"|| setweight(to_tsvector('{CONFIG}', {venue}), 'D')"
+    )
 
 
 def documents_select(predicate: str) -> str:
@@ -155,36 +168,44 @@ def documents_select(predicate: str) -> str:
         pred_p=predicate.format(col="p.id"),
         config=CONFIG,
         title=no_sentinels("p.title"),
-        abstract=abstract_text("p.abstract"),
+        document=document_vector("t.vector", "n.names", "p.abstract", VENUE_TEXT),
+        venue=VENUE_TEXT,
         sort_length=TITLE_SORT_LENGTH,
     )
 
 
-# Kinds of text whose vectors may be given, with the expression each is
-# parsed as: the record's title, its abstract, and the names of its
-# authors, keywords and subjects, as "names" above joins them.
-VECTOR_KINDS = ("title", "abstract", "names")
-
-
-def vectors_select() -> str:
-    """Vectors of %(kinds)s / %(texts)s pairs, as the documents parse them."""
+def documents_ahead_select() -> str:
+    """Documents and title vectors, in their binary form, of records with
+    the texts given as %(titles)s, %(abstracts)s, %(names)s and %(venues)s,
+    in that order."""
+    document = document_vector(
+        "t.vector", "given.names", "given.abstract", "given.venue"
+    )
     return (
-        "SELECT kind, text, CASE kind "
-        f"WHEN 'title' THEN to_tsvector('{CONFIG}', {no_sentinels('text')}) "
-        f"WHEN 'abstract' THEN to_tsvector('{CONFIG}', {abstract_text('text')}) "
-        f"ELSE to_tsvector('{CONFIG}', text) END::text "
-        "FROM unnest(%(kinds)b::text[], %(texts)b::text[]) AS given(kind, text)"
+        f"SELECT tsvectorsend({document}), tsvectorsend(t.vector) "
+        "FROM unnest(%(titles)b::text[], %(abstracts)b::text[], "
+        "%(names)b::text[], %(venues)b::text[]) "
+        "WITH ORDINALITY AS given(title, abstract, names, venue, n) "
+        "CROSS JOIN LATERAL (SELECT to_tsvector("
+        f"'{CONFIG}', {no_sentinels('given.title')}) AS vector) t "
+        "ORDER BY given.n"
     )
 
 
-def known_vectors(known: dict[tuple[str, str], str] | None = None) -> dict[str, list]:
-    """Parameters of the documents' statements: the vectors given by (kind,
-    text), or none."""
+def known_documents(known: dict | None = None) -> dict[str, list]:
+    """Parameters of the documents' statements: the documents given, as
+    {(title, abstract, names, venue): (document, title vector)} in binary
+    form, or none."""
     known = known or {}
+    texts = list(zip(*known, strict=True)) or [(), (), (), ()]
+    vectors = list(zip(*known.values(), strict=True)) or [(), ()]
     return {
-        "known_kinds": [kind for kind, _ in known],
-        "known_texts": [text for _, text in known],
-        "known_vectors": list(known.values()),
+        "known_titles": list(texts[0]),
+        "known_abstracts": list(texts[1]),
+        "known_names": list(texts[2]),
+        "known_venues": list(texts[3]),
+        "known_documents": Vectors(vectors[0]),
+        "known_title_vectors": Vectors(vectors[1]),
     }
 
 
