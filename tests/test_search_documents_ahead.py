@@ -130,3 +130,21 @@ def test_the_texts_of_an_import_are_those_the_engine_parses(shared_data):
         assert "'mark':1A" in document, row.row_number
     # And computed ahead from those texts, they are the documents built.
     assert indexed_with(ids, search.documents_ahead(texts)) == built
+
+
+def test_vectors_in_binary_form_arrive_whole():
+    from publications.bound import bound_cursor
+    from publications.search.postgres_vectors import Vectors, adapted
+
+    with bound_cursor() as cursor:
+        adapted(cursor)
+        cursor.execute("SELECT tsvectorsend(to_tsvector('simple', 'Serum ferritin'))")
+        [(raw,)] = cursor.fetchall()
+        cursor.execute(
+            "SELECT v::text FROM unnest(%s) WITH ORDINALITY AS u(v, n) ORDER BY n",
+            [Vectors([raw, None, raw])],
+        )
+        vector = "'ferritin':2 'serum':1"
+        assert cursor.fetchall() == [(vector,), (None,), (vector,)]
+        cursor.execute("SELECT cardinality(%s)", [Vectors()])
+        assert cursor.fetchone() == (0,)
