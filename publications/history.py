@@ -3,11 +3,11 @@
 django-simple-history copies every field of a tracked model into its history
 table with an index, and indexes each row's date. Each index costs an entry
 for every history row, and a batch import writes dozens of history rows a
-record (an author, a department link, a keyword link each have theirs), while
-the history is read in two ways only: a record's versions by its id, and the
-changes to its authors, departments and links by their publication
-(admin/history.py). The keywords and subjects of a version are read through
-the version (history_id, indexed as a foreign key).
+record (an author, a department link, a keyword link each have theirs). The
+history is read by a record's id (its versions), by publication (the changes
+to its authors, departments and links: admin/history.py) and by version (a
+version's keywords and subjects, through history_id). Those columns keep
+their indexes, and so does who made each change, which is not a copied field.
 """
 
 from simple_history.models import HistoricalRecords

@@ -18,7 +18,7 @@ never used."""
 # of the statement.
 # ruff: noqa: S608
 
-from .base import ANGLE_CLOSE, ANGLE_OPEN, SENTINELS
+from .base import ANGLE_CLOSE, ANGLE_OPEN, SENTINELS, DocumentTexts
 from .document import TITLE_SORT_LENGTH
 from .postgres_vectors import Vectors
 
@@ -192,20 +192,17 @@ def documents_ahead_select() -> str:
     )
 
 
-def known_documents(known: dict | None = None) -> dict[str, list]:
+def known_documents(known: dict[DocumentTexts, tuple] | None = None) -> dict:
     """Parameters of the documents' statements: the documents given, as
-    {(title, abstract, names, venue): (document, title vector)} in binary
-    form, or none."""
+    {texts: (document, title vector)} in binary form, or none."""
     known = known or {}
-    texts = list(zip(*known, strict=True)) or [(), (), (), ()]
-    vectors = list(zip(*known.values(), strict=True)) or [(), ()]
     return {
-        "known_titles": list(texts[0]),
-        "known_abstracts": list(texts[1]),
-        "known_names": list(texts[2]),
-        "known_venues": list(texts[3]),
-        "known_documents": Vectors(vectors[0]),
-        "known_title_vectors": Vectors(vectors[1]),
+        "known_titles": [texts.title for texts in known],
+        "known_abstracts": [texts.abstract for texts in known],
+        "known_names": [texts.names for texts in known],
+        "known_venues": [texts.venue for texts in known],
+        "known_documents": Vectors(document for document, _ in known.values()),
+        "known_title_vectors": Vectors(title for _, title in known.values()),
     }
 
 
