@@ -565,12 +565,34 @@ def _history_rows(historical, objects, *, now, user_id, reason, ids=None):
     return columns, rows
 
 
+def publications_check_bulk(records: Iterable[NewPublication]) -> None:
+    """Normalise and validate records for `publications_create_bulk`, as
+    `publication_prepare` does one record, but for identifiers (checked for
+    the lot when written) and references (resolved by the caller): neither
+    costs a query per record. Raises ValidationError naming the record."""
+    for record in records:
+        publication = record.publication
+        publication.abstract = sanitize_abstract(publication.abstract or "")
+        publication.title_key = title_key(publication.title or "")
+        try:
+            publication.full_clean(
+                exclude=["document_type", "venue"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                f"“{publication.title}”: {'; '.join(error.messages)}"
+            ) from error
+
+
 @transaction.atomic
 def publications_create_bulk(
     *,
     records: Sequence[NewPublication],
     user=None,
     reason: str | None = None,
+    checked: bool = False,
 ) -> list[Publication]:
     """Create many records at once: what `publication_create` does for one,
     set-based. Missing people, keywords and venues are created; every record,
@@ -578,10 +600,11 @@ def publications_create_bulk(
     subjects and keywords with it); the new records are indexed for search in
     one call and the cached counts dropped once.
 
-    Each record is normalised and validated as `publication_prepare` does,
-    except that identifiers are checked for the lot in one query each.
-    Raises ValidationError (naming the record) and writes nothing when one
-    record is invalid. Returns the saved publications, in order.
+    Each record is normalised and validated by `publications_check_bulk`,
+    unless `checked` says the caller has done so already (an import checks
+    the next chunk while this one is written). Raises ValidationError
+    (naming the record) and writes nothing when one record is invalid.
+    Returns the saved publications, in order.
     """
     from django.apps import apps
 
@@ -589,6 +612,8 @@ def publications_create_bulk(
 
     if not records:
         return []
+    if not checked:
+        publications_check_bulk(records)
     publications = [r.publication for r in records]
     now = timezone.now()
     references_create_bulk(
@@ -602,20 +627,6 @@ def publications_create_bulk(
     for publication in publications:
         # Venues created just now: the id follows the instance.
         publication.venue = publication.venue
-        publication.abstract = sanitize_abstract(publication.abstract or "")
-        publication.title_key = title_key(publication.title or "")
-        try:
-            # Foreign keys were resolved by the caller and identifiers are
-            # checked below for the lot: neither costs a query per record.
-            publication.full_clean(
-                exclude=["document_type", "venue"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            raise ValidationError(
-                f"“{publication.title}”: {'; '.join(error.messages)}"
-            ) from error
         if publication.status == Publication.Status.PUBLISHED:
             publication.first_published_at = publication.first_published_at or now
         publication.created_at = publication.updated_at = now

@@ -10,13 +10,14 @@ from django.core.files import File
 from django.db import connection
 
 from publications import search
-from publications.ingest.building import document_texts
+from publications.ingest.building import document_texts, new_publication
 from publications.ingest.importing import batch_import
 from publications.ingest.models import ImportBatch
 from publications.ingest.records import record_from_data
 from publications.ingest.resolving import Resolver
 from publications.ingest.services import batch_create
 from publications.models import Authorship, Keyword, Venue
+from publications.services import publications_check_bulk
 from tests.factories import PersonFactory, PublicationFactory
 
 pytestmark = [
@@ -122,7 +123,12 @@ def test_the_texts_of_an_import_are_those_the_engine_parses(shared_data):
     resolver = Resolver()
     records = [record_from_data(row.record) for row in rows]
     resolver.prefetch(records)
-    texts = [document_texts(record, resolver.resolve(record)) for record in records]
+    created = [
+        new_publication(record, resolver.resolve(record), status="published")
+        for record in records
+    ]
+    publications_check_bulk(created)
+    texts = [document_texts(new) for new in created]
     assert any(t.venue for t in texts) and any(t.abstract for t in texts)
     ids = [row.publication_id for row in rows]
     everywhere = dict.fromkeys(texts, marked())

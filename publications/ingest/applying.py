@@ -15,7 +15,7 @@ and checked again, since the catalogue may have changed since the plan.
 """
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import (
@@ -31,6 +31,7 @@ from django.utils import timezone
 from publications import search
 from publications.models import Authorship, Publication
 from publications.services import (
+    NewPublication,
     authorships_save,
     publication_links_save,
     publication_save,
@@ -153,9 +154,17 @@ class ChunkApplier:
                 ),
             )
 
-    def write(self, rows: list[ImportRow], resolved) -> None:
+    def write(
+        self,
+        rows: list[ImportRow],
+        resolved,
+        created: Sequence[NewPublication] | None = None,
+    ) -> None:
         """Write the rows set to create or update, given in `resolved` as
-        (row, record, resolution), checked; set every row's outcome, unsaved."""
+        (row, record, resolution), checked; set every row's outcome, unsaved.
+        `created`, where made ahead: the new record of each row set to
+        create, in order, checked by publications_check_bulk."""
+        made = iter(created) if created is not None else None
         for row in rows:
             if not writes(row):
                 unchanged = row.message == UNCHANGED and row.match_id
@@ -167,7 +176,11 @@ class ChunkApplier:
         creates, updates = [], []
         for row, record, resolution in resolved:
             if row.action == ImportRow.Action.CREATE:
-                new = new_publication(record, resolution, status=self.status)
+                new = (
+                    next(made)
+                    if made is not None
+                    else new_publication(record, resolution, status=self.status)
+                )
                 creates.append((row, record, new))
             else:
                 updates.append((row, record, resolution))
@@ -176,6 +189,7 @@ class ChunkApplier:
                 records=[new for _, _, new in creates],
                 user=self.user,
                 reason=self.reason,
+                checked=created is not None,
             )
             for row, _, new in creates:
                 row.outcome = ImportRow.Outcome.CREATED

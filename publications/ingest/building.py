@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 
 from publications.importers import ImportIssue, NormalisedRecord
 from publications.models import Publication
-from publications.sanitize import sanitize_abstract
 from publications.search import DocumentTexts
 from publications.search.document import author_text, names_text, venue_text
 from publications.services import NewPublication
@@ -65,20 +64,22 @@ def new_publication(
     )
 
 
-def document_texts(record: NormalisedRecord, resolution: Resolution) -> DocumentTexts:
-    """The texts the record's search document will be parsed from once it
-    is written (search.documents_ahead): its title and abstract as stored,
-    its names and its venue."""
+def document_texts(new: NewPublication) -> DocumentTexts:
+    """The texts the new record's search document will be parsed from once
+    it is written (search.documents_ahead): its title and abstract as stored
+    (checked by publications_check_bulk, so sanitised), its names and its
+    venue."""
+    publication = new.publication
     names = names_text(
-        [author_text(a.name_as_printed, a.person) for a in resolution.authors],
-        [k.term for k in resolution.keywords],
-        [s.name for s in resolution.subjects],
+        [author_text(a.name_as_printed, a.person) for a in new.authors],
+        [k.term for k in new.keywords],
+        [s.name for s in new.subjects],
     )
     return DocumentTexts(
-        title=record.title,
-        abstract=sanitize_abstract(record.abstract or ""),
+        title=publication.title,
+        abstract=publication.abstract,
         names=names,
-        venue=venue_text(resolution.venue),
+        venue=venue_text(publication.venue),
     )
 
 

@@ -18,6 +18,7 @@ being checked until then; cut off, it is checked again on retry.
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -26,11 +27,12 @@ from django.utils import timezone
 from publications import search
 from publications.gcpace import bulk_gc
 from publications.models import Publication
+from publications.services import NewPublication, publications_check_bulk
 
 from . import planning
 from .ahead import PlannedAhead
 from .applying import ChunkApplier, Heartbeat, finish, writes
-from .building import document_texts
+from .building import document_texts, new_publication
 from .models import ImportBatch, ImportRow
 from .reading import FileIssues, input_rows
 from .resolving import Resolver
@@ -117,7 +119,7 @@ def _pass(
         input_rows(planning.batch_items(batch, None), file_issues), planning.CHUNK
     )
     planned_chunks = (
-        PlannedAhead(planner, chunks, _prepared)
+        PlannedAhead(planner, chunks, partial(_prepared, status=status))
         if ahead
         else _PlannedInTurn(planner, chunks)
     )
@@ -134,6 +136,7 @@ def _pass(
                         for (row, resolution), given in zip(planned, chunk, strict=True)
                         if writes(row)
                     ],
+                    prepared.created,
                 )
             rows_insert(rows, prepared.encoded)
             for row in rows:
@@ -162,21 +165,30 @@ def plans_ahead() -> bool:
 class Prepared:
     """What the write of a planned chunk needs that can be made beforehand."""
 
+    # The new records of the rows set to create, checked; None: made when
+    # written.
+    created: list[NewPublication] | None = None
     documents: dict = field(default_factory=dict)
     encoded: list | None = None  # the rows' JSON columns (rowwrites)
 
 
-def _prepared(chunk, planned) -> Prepared:
+def _prepared(chunk, planned, *, status: str) -> Prepared:
     """Made by the planning thread, on its connection, while the chunk
-    before is written: the search documents of the records the chunk
-    creates (parsing their texts was over half the database's work in
-    indexing them), and its rows' JSON."""
+    before is written: the records the chunk creates, checked (a record
+    that fails its check ends the pass, for the two steps to name its
+    field), their search documents (parsing their texts was over half the
+    database's work in indexing them), and the rows' JSON."""
+    if any(_blocked(row) for row, _ in planned):
+        return Prepared()  # the pass ends at this chunk
+    created = [
+        new_publication(given.record, resolution, status=status)
+        for (row, resolution), given in zip(planned, chunk, strict=True)
+        if row.action == ImportRow.Action.CREATE and writes(row)
+    ]
+    publications_check_bulk(created)
     return Prepared(
-        documents=search.documents_ahead(
-            document_texts(given.record, resolution)
-            for (row, resolution), given in zip(planned, chunk, strict=True)
-            if row.action == ImportRow.Action.CREATE
-        ),
+        created=created,
+        documents=search.documents_ahead(map(document_texts, created)),
         encoded=json_values([row for row, _ in planned]),
     )
 
