@@ -161,6 +161,15 @@ def planners_running() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name == "import-plan"]
 
 
+def connections_open() -> int:
+    """Sessions connected to the test database, this one included."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
 @planned_ahead
 @on_its_own
 def test_planned_ahead_the_pass_leaves_what_a_plan_and_an_apply_leave(catalogue):
@@ -172,11 +181,14 @@ def test_planned_ahead_the_pass_leaves_what_a_plan_and_an_apply_leave(catalogue)
         transaction.set_rollback(True)
 
     assert plans_ahead()
+    before = connections_open()
     batch = sheet(*LINES)
     imported = batch_import(batch=batch, user=None)
     assert imported is not None, "the batch went in two steps"
     assert left_by(imported) == two_steps
     assert not planners_running()
+    # The planning thread closed its connection.
+    assert connections_open() == before
 
 
 @planned_ahead
@@ -236,10 +248,29 @@ def test_planned_ahead_a_write_that_fails_rolls_the_pass_back(catalogue, caplog)
 
 
 def test_a_field_the_write_refuses_sends_the_batch_through_two_steps(catalogue):
-    # The pass leaves fields to the write, which checks them all; the plan
-    # made after the rollback names the field.
+    # The pass's plan leaves fields to the check of the records to write,
+    # which checks them all; the plan made after the rollback names the field.
+    batch = too_long_a_volume()
+    assert batch_import(batch=batch, user=None) is None
+    refused_in_two_steps(batch)
+
+
+@planned_ahead
+@on_its_own
+def test_planned_ahead_a_field_the_check_refuses_sends_the_batch_through_two_steps(
+    catalogue,
+):
+    # Checked by the planning thread, ahead of the write.
+    batch = too_long_a_volume()
+    assert plans_ahead()
+    assert batch_import(batch=batch, user=None) is None
+    assert not planners_running()
+    refused_in_two_steps(batch)
+
+
+def too_long_a_volume() -> ImportBatch:
     head = HEAD.rstrip("\n") + ",volnum\n"
-    batch = batch_create(
+    return batch_create(
         file=io.BytesIO(
             (
                 head
@@ -255,7 +286,9 @@ def test_a_field_the_write_refuses_sends_the_batch_through_two_steps(catalogue):
         user=None,
         mode=ImportBatch.Mode.ALL_OR_NOTHING,
     )
-    assert batch_import(batch=batch, user=None) is None
+
+
+def refused_in_two_steps(batch: ImportBatch) -> None:
     batch.refresh_from_db()
     assert (batch.status, batch.rows.count()) == ("queued", 0)
     assert Publication.objects.count() == 1
