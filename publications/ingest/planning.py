@@ -292,8 +292,8 @@ class ChunkPlanner:
         # Given when the batch is written as it is planned (importing.py):
         # its own new records are not the catalogue its rows are matched in.
         self.matching_below = matching_below
-        # False when the write follows at once and checks every field
-        # itself (importing.py): a record it refuses rolls the pass back,
+        # False when the records are written at once, checked on the way
+        # (importing.py): a record the check refuses rolls the pass back,
         # and the plan made then names the field.
         self.check_fields = check_fields
         self.record_ids: dict[int, int] = {}
