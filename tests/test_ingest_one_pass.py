@@ -258,12 +258,16 @@ def test_a_field_the_write_refuses_sends_the_batch_through_two_steps(catalogue):
 @planned_ahead
 @on_its_own
 def test_planned_ahead_a_field_the_check_refuses_sends_the_batch_through_two_steps(
-    catalogue,
+    catalogue, caplog
 ):
-    # Checked by the planning thread, ahead of the write.
+    # Checked by the planning thread, ahead of the write: its error reaches
+    # the pass, which rolls back.
     batch = too_long_a_volume()
     assert plans_ahead()
-    assert batch_import(batch=batch, user=None) is None
+    with caplog.at_level("WARNING", logger="publications.ingest.importing"):
+        assert batch_import(batch=batch, user=None) is None
+    assert f"Import batch {batch.pk} goes in two steps" in caplog.text
+    assert "Ensure this value has at most 50 characters" in caplog.text
     assert not planners_running()
     refused_in_two_steps(batch)
 
