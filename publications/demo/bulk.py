@@ -52,8 +52,10 @@ class BulkWriter:
                     "::regclass AS sequence), "
                     "taken AS MATERIALIZED (SELECT nextval(sequence) AS id "
                     "FROM s, generate_series(1, %s)) "
-                    "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = %s "
-                    "THEN NULL ELSE array_agg(id ORDER BY id) END FROM taken",
+                    "SELECT first, last, CASE WHEN last - first + 1 = %s THEN NULL "
+                    # Evaluated only where the ids are not a range.
+                    "ELSE (SELECT array_agg(id ORDER BY id) FROM taken) END "
+                    "FROM (SELECT min(id) AS first, max(id) AS last FROM taken) r",
                     [table, pk, count, count],
                 )
                 first, last, scattered = cursor.fetchone()
